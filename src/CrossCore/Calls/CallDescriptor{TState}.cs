@@ -1,0 +1,42 @@
+namespace CrossCore.Calls;
+
+/// <summary>
+/// A reusable <see cref="CallDescriptor"/> that runs <see cref="Function"/> with <see cref="State"/>.
+/// </summary>
+/// <typeparam name="TState">The state's type. A value type is passed without boxing.</typeparam>
+/// <example>
+/// <code>
+/// var kick = new CallDescriptor&lt;Shard&gt;(static s => s.Flush(), shard);
+/// shard.Dirty = true;                               // written before the attempt ...
+/// var r = set.CallAsync(target, kick);              // ... so even on Busy the next run sees it (O4)
+/// </code>
+/// </example>
+public sealed class CallDescriptor<TState> : CallDescriptor
+{
+    /// <summary>Creates a descriptor that will run <paramref name="function"/>(<paramref name="state"/>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
+    public CallDescriptor(Action<TState> function, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        Function = function;
+        State = state;
+    }
+
+    /// <summary>The function run on the target core, in handler context.</summary>
+    public Action<TState> Function { get; }
+
+    /// <summary>The argument passed to <see cref="Function"/>.</summary>
+    public TState State { get; }
+
+    internal override Delegate? DiagnosticFunction => Function;
+
+    internal override object? StateForDiagnostics => State;
+
+    internal override void Execute(Cores.Core core)
+    {
+        var function = Function; // O5: everything the run needs is read before the release
+        var state = State;
+        ReleaseBeforeInvoke();
+        function(state);
+    }
+}

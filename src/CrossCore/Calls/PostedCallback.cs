@@ -1,0 +1,26 @@
+namespace CrossCore.Calls;
+
+/// <summary>A <see cref="SynchronizationContext.Post"/> callback on its way to a core (an await continuation).</summary>
+internal sealed class PostedCallback : TaskWork
+{
+    private readonly SendOrPostCallback _callback;
+    private readonly object? _state;
+
+    public PostedCallback(SendOrPostCallback callback, object? state)
+    {
+        _callback = callback;
+        _state = state;
+    }
+
+    internal override Delegate? DiagnosticFunction => _callback;
+
+    internal override void RunInTaskContext()
+    {
+        // A continuation's exceptions belong to its own task; one escaping here is a bug in the caller's code,
+        // which the SynchronizationContext contract says crashes like an unhandled thread-pool exception would.
+        _callback(_state);
+    }
+
+    /// <summary>Runs the callback on the thread pool (the set was disposed).</summary>
+    public void RunOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(static s => s.RunInTaskContext(), this, preferLocal: false);
+}

@@ -1,0 +1,725 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using CrossCore.Calls;
+using CrossCore.Deferred;
+using CrossCore.Diagnostics;
+using CrossCore.Hotplug;
+
+namespace CrossCore.Cores;
+
+/// <summary>
+/// One core: a dedicated thread with an inbox, a task queue, deferred-work lists, an idle state and a record of
+/// what it is running. The kernel's per-CPU state plus the idle loop and <c>__flush_smp_call_function_queue</c>.
+/// </summary>
+/// <remarks>
+/// Fields under "owned by the core thread" are touched only by this core's thread, so they need no
+/// synchronization. The loop: run the inbox batch (§5.1), run deferred work, run task-context work, then idle:
+/// poll, then park (§5.5).
+/// </remarks>
+[DebuggerDisplay("Core {Id} ({DebuggerState,nq})")]
+internal sealed class Core
+{
+    /// <summary>The inbox every cross-core request travels through. Padded to its own cache line.</summary>
+    internal Inbox Inbox;
+
+    private PaddedInt32 _online;
+    private readonly Thread _thread;
+    private readonly CoreSynchronizationContext _syncContext;
+
+    // ---- owned by the core thread ----
+    private TaskWork? _taskHead;
+    private TaskWork? _taskTail;
+    private DeferredWork? _raisedHead;
+    private DeferredWork? _raisedTail;
+    private DeferredWork? _lazyHead;
+    private DeferredWork? _lazyTail;
+    private long _lazyDeadline;
+
+    // ---- the run record, read by the stuck-call detector on other threads (seqlock, see BeginRun) ----
+    private InboxEntry? _runEntry;
+    private Delegate? _runFunction;
+    private long _runSinceMs;
+    private PaddedInt32 _runSequence;
+
+    // ---- lifecycle ----
+    private volatile bool _stopRequested;
+    private OfflineTransition? _offline;
+    private readonly ManualResetEventSlim _stopped = new(false);
+
+    public Core(CoreSet set, int id)
+    {
+        Set = set;
+        Id = id;
+        Counters = new CoreCounters();
+        _online.Value = 1;
+        _syncContext = new CoreSynchronizationContext(this);
+        _thread = new Thread(ThreadMain)
+        {
+            IsBackground = true,
+            Name = $"{set.Options.Name} core {id}",
+        };
+    }
+
+    /// <summary>The owning set.</summary>
+    public CoreSet Set { get; }
+
+    /// <summary>This core's id, 0..N-1.</summary>
+    public int Id { get; }
+
+    /// <summary>The idle state word and wake-up event.</summary>
+    public Parker Parker { get; } = new();
+
+    /// <summary>Counters for statistics and the Meter (D3).</summary>
+    public CoreCounters Counters { get; }
+
+    /// <summary>Serializes Offline/Online of this core (C8).</summary>
+    public object HotplugLock { get; } = new();
+
+    /// <summary>The hardware CPU this core's thread is pinned to, or -1.</summary>
+    public int HardwareCpu { get; private set; } = -1;
+
+    /// <summary>Why pinning failed, if it was asked for and failed.</summary>
+    public string? PinningError { get; private set; }
+
+    /// <summary>
+    /// The online check (C8, §5.4). A sender reads it before it claims and pushes a request. An offline core is
+    /// dormant, not gone: a request that passed this check just before <see cref="CoreSet.Offline"/> flipped it is
+    /// pushed anyway, wakes the dormant core (its push found the inbox empty, O3) and runs there, exactly once. So no
+    /// request is ever accepted and then stranded, and every check made after Offline returns sees the core
+    /// offline. The ordering needed is only that of the flag itself: a stale "online" costs one run on a dormant
+    /// core, never a lost request.
+    /// </summary>
+    public bool IsOnline
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _online.Value) != 0; // acquire; pairs with the Interlocked.Exchange in SetOnline
+    }
+
+    /// <summary>True if the inbox or the raised deferred list has work (what a waiting core drains, O8).</summary>
+    public bool HasWaitDrainableWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Inbox.HasWork || _raisedHead is not null;
+    }
+
+    /// <summary>The state shown to users.</summary>
+    public CoreState State => !IsOnline ? CoreState.Offline : Parker.State switch
+    {
+        Parker.Polling => CoreState.Polling,
+        Parker.Parked => CoreState.Parked,
+        _ => CoreState.Running,
+    };
+
+    private string DebuggerState => State.ToString();
+
+    /// <summary>Starts the thread and waits until it is ready (pinned, context installed).</summary>
+    public void Start(ManualResetEventSlim ready)
+    {
+        _thread.Start(ready);
+    }
+
+    /// <summary>Flips the online flag. Returns the previous value.</summary>
+    public bool SetOnline(bool online) =>
+        // Full fence: a clear linearization point for hotplug; pairs with the acquire read in IsOnline.
+        Interlocked.Exchange(ref _online.Value, online ? 1 : 0) != 0;
+
+    /// <summary>
+    /// Pushes <paramref name="entry"/> and wakes the core if the push found the inbox empty (O3). Returns false if
+    /// the inbox is closed (disposed set); the caller then runs the entry itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Enqueue(InboxEntry entry)
+    {
+        var result = Inbox.Push(entry);
+        if (result == PushResult.WasEmpty)
+        {
+            Kick();
+        }
+
+        return result != PushResult.Closed;
+    }
+
+    /// <summary>
+    /// The wake-up owed by a producer whose push found the inbox empty (O3, O7). Its read of the idle state is
+    /// ordered after the push by the push CAS. A polling core is not signalled (the kernel's
+    /// <c>set_nr_if_polling</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Kick()
+    {
+        var result = Parker.Wake();
+        if (result != WakeResult.NotNeeded)
+        {
+            Set.Telemetry.Wake(this, result);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The loop
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void ThreadMain(object? ready)
+    {
+        CoreContext.Bind(this);
+        Pin();
+        SynchronizationContext.SetSynchronizationContext(_syncContext);
+        ((ManualResetEventSlim)ready!).Set();
+
+        try
+        {
+            while (true)
+            {
+                var worked = ServiceHandlerWork();
+                worked |= RunTaskWork();
+                if (worked)
+                {
+                    continue;
+                }
+
+                if (_stopRequested)
+                {
+                    FinalDrain();
+                    return;
+                }
+
+                if (!IsOnline)
+                {
+                    Dormant();
+                    continue;
+                }
+
+                Idle();
+            }
+        }
+        finally
+        {
+            CoreContext.Bind(null);
+            _stopped.Set();
+        }
+    }
+
+    private void Pin()
+    {
+        var options = Set.Options;
+        if (!options.PinToHardwareCpus)
+        {
+            return;
+        }
+
+        var cpus = options.HardwareCpus;
+        var cpu = cpus is { Count: > 0 } ? cpus[Id % cpus.Count] : Id % Environment.ProcessorCount;
+        if (Affinity.TryPinCurrentThread(cpu, out var error))
+        {
+            HardwareCpu = cpu;
+        }
+        else
+        {
+            PinningError = error;
+        }
+    }
+
+    /// <summary>Runs the inbox, raised deferred work and due lazy work. Returns true if it ran anything.</summary>
+    private bool ServiceHandlerWork()
+    {
+        var worked = false;
+        var chain = Inbox.DetachAll();
+        if (chain is not null)
+        {
+            RunBatch(chain);
+            worked = true;
+        }
+
+        if (_raisedHead is not null)
+        {
+            RunList(ref _raisedHead, ref _raisedTail);
+            worked = true;
+        }
+
+        if (_lazyHead is not null && Stopwatch.GetTimestamp() >= _lazyDeadline)
+        {
+            _lazyDeadline = 0;
+            RunList(ref _lazyHead, ref _lazyTail);
+            worked = true;
+        }
+
+        return worked;
+    }
+
+    /// <summary>What a core waiting in task context runs (O8): its inbox and its deferred work, as interrupts would.</summary>
+    public void DrainWhileWaiting() => ServiceHandlerWork();
+
+    /// <summary>
+    /// Runs one detached batch (FIFO). Pass 1 runs the sync entries ("people are waiting for us", §5.1); pass 2
+    /// runs the rest in order. Each entry's <c>Next</c> is read before it runs (O5: it may be released, reused or
+    /// re-queued by its function).
+    /// </summary>
+    private void RunBatch(InboxEntry chain)
+    {
+        var count = 0;
+        var syncs = 0;
+        for (var e = chain; e is not null; e = e.Next)
+        {
+            count++;
+            if (e.Kind == EntryKind.Sync)
+            {
+                syncs++;
+            }
+        }
+
+        Counters.RecordBatch(count);
+        Set.Telemetry.Batch(this, count);
+
+        if (syncs != 0)
+        {
+            InboxEntry? previous = null;
+            var entry = chain;
+            while (entry is not null)
+            {
+                var next = entry.Next; // O5
+                if (entry.Kind == EntryKind.Sync)
+                {
+                    if (previous is null)
+                    {
+                        chain = next!;
+                    }
+                    else
+                    {
+                        previous.Next = next;
+                    }
+
+                    RunEntry(entry);
+                    Counters.SyncRun++;
+                }
+                else
+                {
+                    previous = entry;
+                }
+
+                entry = next;
+            }
+
+            if (syncs == count)
+            {
+                return;
+            }
+        }
+
+        for (var entry = chain; entry is not null;)
+        {
+            var next = entry.Next; // O5
+            switch (entry.Kind)
+            {
+                case EntryKind.TaskWork:
+                    EnqueueTask((TaskWork)entry);
+                    break;
+                case EntryKind.DeferredWork:
+                    var work = (DeferredWork)entry;
+                    if (work.IsLazy && !_stopRequested && IsOnline)
+                    {
+                        EnqueueLazy(work); // remote lazy work waits for this core's tick (§5.7)
+                    }
+                    else
+                    {
+                        RunEntry(entry);
+                        Counters.DeferredRun++;
+                    }
+
+                    break;
+                default:
+                    RunEntry(entry);
+                    Counters.AsyncRun++;
+                    break;
+            }
+
+            entry = next;
+        }
+    }
+
+    private void RunList(ref DeferredWork? head, ref DeferredWork? tail)
+    {
+        var work = head;
+        head = null;
+        tail = null;
+        while (work is not null)
+        {
+            var next = (DeferredWork?)work.Next; // O5: read before the run; the work may be re-queued by its function
+            work.Next = null;
+            RunEntry(work);
+            Counters.DeferredRun++;
+            work = next;
+        }
+    }
+
+    /// <summary>Runs one entry in handler context with the run record published for the stuck-call detector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RunEntry(InboxEntry entry)
+    {
+        BeginRun(entry);
+        CoreContext.EnterHandler();
+        try
+        {
+            entry.Execute(this);
+        }
+        catch (Exception ex)
+        {
+            // Async calls and deferred work: the entry was already released (its function never touches it after).
+            Set.ReportFunctionException(this, ex, _runFunction);
+        }
+        finally
+        {
+            CoreContext.ExitHandler();
+            EndRun();
+        }
+    }
+
+    /// <summary>Runs a function inline in handler context on this core (C6), with the run record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RunInlineCall<TState>(Action<TState> function, TState state)
+    {
+        _runEntry = null;
+        _runFunction = function;
+        PublishRunStart();
+        CoreContext.EnterHandler();
+        try
+        {
+            function(state);
+        }
+        finally
+        {
+            CoreContext.ExitHandler();
+            EndRun();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BeginRun(InboxEntry entry)
+    {
+        _runEntry = entry;
+        _runFunction = entry.DiagnosticFunction;
+        PublishRunStart();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PublishRunStart()
+    {
+        _runSinceMs = Environment.TickCount64;
+        // Seqlock write side (D1): the record's fields are written first, then the sequence becomes odd with a
+        // release store; pairs with the acquire reads of the sequence in ReadRunRecord. Odd = running.
+        Volatile.Write(ref _runSequence.Value, _runSequence.Value + 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EndRun() =>
+        // Seqlock: even = idle (release; pairs with ReadRunRecord). The fields keep their values (no clearing
+        // stores on the hot path); the sequence says they are stale.
+        Volatile.Write(ref _runSequence.Value, _runSequence.Value + 1);
+
+    /// <summary>
+    /// A consistent snapshot of what the core is running, for the stuck-call detector (D1). Returns false if it
+    /// runs no call or deferred function right now (or changed function while we looked, twice).
+    /// </summary>
+    public bool ReadRunRecord(out InboxEntry? entry, out Delegate? function, out TimeSpan runningFor)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var before = Volatile.Read(ref _runSequence.Value); // acquire; pairs with the release in PublishRunStart
+            entry = _runEntry;
+            function = _runFunction;
+            var since = _runSinceMs;
+            Interlocked.MemoryBarrier(); // orders the field loads before the second sequence load (seqlock read side)
+            var after = Volatile.Read(ref _runSequence.Value);
+            if (before == after)
+            {
+                runningFor = TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - since));
+                return (before & 1) != 0;
+            }
+        }
+
+        entry = null;
+        function = null;
+        runningFor = default;
+        return false;
+    }
+
+    /// <summary>An approximate count of the inbox (diagnostics only): walks at most 100 000 links.</summary>
+    public int ApproximateInboxDepth()
+    {
+        var n = 0;
+        for (var e = Inbox.PeekForDiagnostics(); e is not null && n < 100_000; e = e.Next)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Task-context work
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void EnqueueTask(TaskWork work)
+    {
+        work.Next = null;
+        if (_taskTail is null)
+        {
+            _taskHead = work;
+        }
+        else
+        {
+            _taskTail.Next = work;
+        }
+
+        _taskTail = work;
+    }
+
+    /// <summary>Runs the task items queued so far, serving handler work between items. Returns true if it ran any.</summary>
+    private bool RunTaskWork()
+    {
+        var work = _taskHead;
+        if (work is null)
+        {
+            return false;
+        }
+
+        _taskHead = null;
+        _taskTail = null;
+        while (work is not null)
+        {
+            var next = (TaskWork?)work.Next;
+            work.Next = null;
+            Counters.TaskRun++;
+            work.RunInTaskContext();
+            work = next;
+            if (work is not null)
+            {
+                ServiceHandlerWork();
+            }
+        }
+
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Deferred work (local lists)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>Queues claimed deferred work on this core's own lists. Core thread only.</summary>
+    public void EnqueueLocal(DeferredWork work)
+    {
+        Debug.Assert(CoreContext.CurrentCore == this, "Only the core's own thread touches its local lists.");
+        work.Next = null;
+        if (work.IsLazy)
+        {
+            EnqueueLazy(work);
+        }
+        else
+        {
+            Append(ref _raisedHead, ref _raisedTail, work);
+        }
+    }
+
+    /// <summary>Runs claimed deferred work now, in handler context (an immediate local queue). Core thread only.</summary>
+    public void RunLocalNow(DeferredWork work)
+    {
+        work.Next = null;
+        RunEntry(work);
+        Counters.DeferredRun++;
+    }
+
+    /// <summary>Runs this core's raised and lazy lists now (a Sync() on the core's own thread). Core thread only.</summary>
+    public void RunLocalDeferredNow()
+    {
+        if (_raisedHead is not null)
+        {
+            RunList(ref _raisedHead, ref _raisedTail);
+        }
+
+        if (_lazyHead is not null)
+        {
+            _lazyDeadline = 0;
+            RunList(ref _lazyHead, ref _lazyTail);
+        }
+    }
+
+    private void EnqueueLazy(DeferredWork work)
+    {
+        work.Next = null;
+        if (_lazyHead is null)
+        {
+            _lazyDeadline = Stopwatch.GetTimestamp() + Set.TickTicks;
+        }
+
+        Append(ref _lazyHead, ref _lazyTail, work);
+    }
+
+    private static void Append(ref DeferredWork? head, ref DeferredWork? tail, DeferredWork work)
+    {
+        if (tail is null)
+        {
+            head = work;
+        }
+        else
+        {
+            tail.Next = work;
+        }
+
+        tail = work;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Idle, offline, stop
+    // ------------------------------------------------------------------------------------------------------------
+
+    private bool HasLocalWork => Inbox.HasWork || _raisedHead is not null || _taskHead is not null;
+
+    private bool ShouldWake => HasLocalWork || _stopRequested || !IsOnline || (_lazyHead is not null && Stopwatch.GetTimestamp() >= _lazyDeadline);
+
+    /// <summary>Poll for the poll duration (announced, O7), then park until woken or the next tick of lazy work (§5.5, §5.7).</summary>
+    private void Idle()
+    {
+        var deadline = Stopwatch.GetTimestamp() + Set.PollTicks;
+        var yield = Set.Oversubscribed;
+        Parker.BeginPolling();
+        for (var i = 1; ; i++)
+        {
+            if (Inbox.HasWork)
+            {
+                Parker.SetRunning();
+                return;
+            }
+
+            if ((i & 63) == 0)
+            {
+                if (_stopRequested || !IsOnline || Stopwatch.GetTimestamp() >= deadline)
+                {
+                    break;
+                }
+
+                if (yield)
+                {
+                    Thread.Yield();
+                }
+            }
+            else
+            {
+                Thread.SpinWait(1);
+            }
+        }
+
+        Parker.PrepareToPark(); // O7: Parked published with a full fence before the re-check
+        if (ShouldWake)
+        {
+            Parker.CancelPark();
+            return;
+        }
+
+        Counters.Parks++;
+        Parker.Park(LazyTimeoutMs());
+    }
+
+    private int LazyTimeoutMs()
+    {
+        if (_lazyHead is null)
+        {
+            return Timeout.Infinite; // no tick needed: a parked core with nothing lazy uses no CPU (P6)
+        }
+
+        var remaining = _lazyDeadline - Stopwatch.GetTimestamp();
+        return remaining <= 0 ? 0 : (int)((remaining * 1000 / Stopwatch.Frequency) + 1);
+    }
+
+    /// <summary>Offline: drain everything accepted, say so, then sleep until a straggler, Online or stop.</summary>
+    private void Dormant()
+    {
+        DrainEverything();
+        Volatile.Read(ref _offline)?.Complete(); // acquire; pairs with the Volatile.Write in BeginOffline
+
+        Parker.PrepareToPark(); // O7, as in Idle
+        if (HasLocalWork || _stopRequested || IsOnline)
+        {
+            Parker.CancelPark();
+            return;
+        }
+
+        Parker.Park(Timeout.Infinite);
+    }
+
+    /// <summary>Runs everything: inbox, every deferred list (lazy without waiting for the tick) and task work.</summary>
+    private void DrainEverything()
+    {
+        while (true)
+        {
+            var worked = ServiceHandlerWork();
+            if (_lazyHead is not null)
+            {
+                RunList(ref _lazyHead, ref _lazyTail);
+                worked = true;
+            }
+
+            worked |= RunTaskWork();
+            if (!worked)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Dispose: drain, close the inbox in the same exchange as the last detach, drain what that returned.</summary>
+    private void FinalDrain()
+    {
+        DrainEverything();
+        var last = Inbox.CloseAndDetach();
+        if (last is not null)
+        {
+            RunBatch(last);
+        }
+
+        DrainEverything();
+    }
+
+    /// <summary>Arms an offline transition and wakes the core so it drains and goes dormant.</summary>
+    /// <param name="waiter">The parker of the thread that will wait for the drain, or null.</param>
+    public OfflineTransition BeginOffline(Parker? waiter)
+    {
+        var transition = new OfflineTransition(waiter);
+        Volatile.Write(ref _offline, transition); // release; pairs with the acquire read in Dormant
+        SetOnline(false);
+        Parker.ForceWake();
+        return transition;
+    }
+
+    /// <summary>Brings the core back; completes an offline transition that never got to drain (the core serves again).</summary>
+    public void BeginOnline()
+    {
+        SetOnline(true);
+        Interlocked.Exchange(ref _offline, null)?.Complete(); // full fence; pairs with BeginOffline's release write
+        Parker.ForceWake();
+    }
+
+    /// <summary>Asks the thread to drain and stop.</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true; // volatile write; the ForceWake below is a full fence, and the core re-reads after waking
+        Parker.ForceWake();
+    }
+
+    /// <summary>Waits for the thread to finish.</summary>
+    public void Join()
+    {
+        _stopped.Wait();
+        _thread.Join();
+    }
+
+    /// <summary>The managed id of the core's thread.</summary>
+    public int ManagedThreadId => _thread.ManagedThreadId;
+
+    /// <summary>Runs a claimed entry inline on this core in handler context (C6, from the core's own task context).</summary>
+    public void RunInlineEntry(InboxEntry entry)
+    {
+        RunEntry(entry);
+        Counters.AsyncRun++;
+    }
+
+    /// <summary>True if the calling thread is this core's thread.</summary>
+    public bool IsCurrentThread => CoreContext.CurrentCore == this;
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using CrossCore.Calls;
+using CrossCore.Cores;
+using CrossCore.Diagnostics;
+
+namespace CrossCore;
+
+/// <summary>
+/// A set of N cores, dedicated worker threads that run functions for each other: the Linux kernel's cross-CPU call
+/// machinery (<c>kernel/smp.c</c>) and deferred work (<c>kernel/irq_work.c</c>) for .NET.
+/// </summary>
+/// <remarks>
+/// <para>Any thread (a core, or any thread outside the set) can run a function on a core
+/// (<see cref="CallSingle{TState}(int, Action{TState}, TState, bool)"/>), on many cores
+/// (<see cref="CallMany{TState}"/>, <see cref="OnEachCore{TState}"/>), on a nearby core (<see cref="CallAny{TState}(CoreMask?, Action{TState}, TState, bool, out int)"/>),
+/// through a reusable caller-owned descriptor that answers Busy while in flight (<see cref="CallAsync"/>), or as
+/// task-context work that may block and await (<see cref="RunAsync(int, Func{Task})"/>). Deferred work
+/// (<see cref="Deferred.DeferredWork"/>) coalesces and is never lost. Cores can be taken offline and back
+/// (<see cref="Offline(int)"/>).</para>
+/// <para>Every request travels through the target core's lock-free inbox; the core is woken only when its inbox
+/// was empty and it is parked, not when it polls. Functions run in <em>handler context</em>: short, never waiting.
+/// The rules and their kernel counterparts are in SPEC.md and docs/DESIGN.md.</para>
+/// </remarks>
+[DebuggerDisplay("CoreSet {Options.Name}: {Count} cores")]
+public sealed partial class CoreSet : IDisposable, IAsyncDisposable
+{
+    private readonly Core[] _cores;
+    private readonly CoreMask _all;
+    private int _disposed;
+    private readonly ManualResetEventSlim _disposeDone = new(false);
+    private long _stuckTimeoutTicks;
+
+    /// <summary>Starts a set of cores. Returns once every core's thread is running (and pinned, if asked).</summary>
+    /// <param name="options">Options; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public CoreSet(CoreSetOptions? options = null)
+    {
+        Options = options ?? new CoreSetOptions();
+        Options.Validate();
+        Count = Options.CoreCount;
+        PollTicks = Options.PollDuration.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        TickTicks = Options.TickPeriod.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        Oversubscribed = Count > Environment.ProcessorCount;
+        StuckCallTimeout = Options.StuckCallTimeout;
+        Telemetry = new CoreSetTelemetry(this);
+        Detector = new StuckCallDetector(this);
+        _all = CoreMask.All(Count);
+
+        _cores = new Core[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            _cores[i] = new Core(this, i);
+        }
+
+        using var ready = new ManualResetEventSlim(false);
+        foreach (var core in _cores)
+        {
+            ready.Reset();
+            core.Start(ready);
+            ready.Wait();
+        }
+
+        CrossCoreMetrics.Register(this);
+    }
+
+    /// <summary>The options the set was built with.</summary>
+    public CoreSetOptions Options { get; }
+
+    /// <summary>How many cores the set has (online or not).</summary>
+    public int Count { get; }
+
+    /// <summary>
+    /// The stuck-call detector's timeout (D1); zero turns reports off. Changeable at run time; waits in progress pick
+    /// the new value up within a second.
+    /// </summary>
+    public TimeSpan StuckCallTimeout
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _stuckTimeoutTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            // Release; waiters acquire-read it in StuckWait (a setting, it orders nothing else).
+            Volatile.Write(ref _stuckTimeoutTicks, value.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+        }
+    }
+
+    /// <summary>How many waits are stuck right now (the kernel's <c>csd_lock_is_stuck()</c>, as a count).</summary>
+    public int StuckCallsNow => Detector.StuckNow;
+
+    /// <summary>
+    /// The id of the calling thread's core in this set, or -1 if the caller is not one of this set's cores (the
+    /// kernel's <c>smp_processor_id()</c>).
+    /// </summary>
+    public int CurrentCore => CoreContext.CurrentCore is { } core && core.Set == this ? core.Id : -1;
+
+    /// <summary>
+    /// True while the calling thread runs a call or deferred-work function (handler context, the kernel's hard-irq
+    /// context). Waiting operations throw there.
+    /// </summary>
+    public static bool IsInHandlerContext => CoreContext.InHandler;
+
+    internal long PollTicks { get; }
+
+    internal long TickTicks { get; }
+
+    internal bool Oversubscribed { get; }
+
+    internal long StuckCallTimeoutTicks => Volatile.Read(ref _stuckTimeoutTicks); // acquire; pairs with the setter
+
+    internal CoreSetTelemetry Telemetry { get; }
+
+    internal StuckCallDetector Detector { get; }
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0; // acquire; pairs with the Exchange in Dispose
+
+    /// <summary>True if <paramref name="core"/> is online.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    public bool IsOnline(int core) => GetCoreNoDisposeCheck(core).IsOnline;
+
+    /// <summary>What <paramref name="core"/> is doing (a snapshot).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    public CoreState GetState(int core) => GetCoreNoDisposeCheck(core).State;
+
+    /// <summary>A snapshot of <paramref name="core"/>: state and pinning.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    public CoreInfo GetCoreInfo(int core)
+    {
+        var c = GetCoreNoDisposeCheck(core);
+        return new CoreInfo(c.Id, c.State, c.HardwareCpu, c.PinningError, c.ManagedThreadId);
+    }
+
+    /// <summary>A snapshot of the set's counters (runs by kind, batches, wake-ups sent and avoided, ...).</summary>
+    public CoreSetStatistics GetStatistics() => CoreSetStatistics.Capture(_cores);
+
+    /// <summary>
+    /// Stops the set: runs everything already accepted (inboxes, deferred work, task-context work), releases every
+    /// waiter, and joins the threads (C9). Afterwards every call throws <see cref="ObjectDisposedException"/>.
+    /// A request that races with Dispose either runs on its core before the core stops or, if it reaches a closed
+    /// inbox, runs on the caller's thread: nothing accepted is lost.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called from handler context, or from one of this set's own cores
+    /// (it would wait for itself: use <see cref="DisposeAsync"/> there).</exception>
+    public void Dispose()
+    {
+        CoreContext.ThrowIfHandler("CoreSet.Dispose");
+        if (CoreContext.CurrentCore is { } here && here.Set == this)
+        {
+            throw new InvalidOperationException(
+                $"CoreSet.Dispose was called on core {here.Id} of the same set: it would wait for its own thread to stop. " +
+                "Dispose from a thread outside the set, or use DisposeAsync.");
+        }
+
+        // Full fence: the linearization point of dispose; pairs with the acquire read in IsDisposed. A sender that
+        // read "not disposed" before it is handled by the closed-inbox path (Core.Enqueue returns false).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            _disposeDone.Wait();
+            return;
+        }
+
+        foreach (var core in _cores)
+        {
+            core.RequestStop();
+        }
+
+        foreach (var core in _cores)
+        {
+            core.Join();
+        }
+
+        CrossCoreMetrics.Unregister(this);
+        _disposeDone.Set();
+    }
+
+    /// <summary>
+    /// <see cref="Dispose"/> without blocking the caller; also allowed from task-context work on one of the set's
+    /// cores (the core stops once that work yields).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called from handler context.</exception>
+    public ValueTask DisposeAsync()
+    {
+        CoreContext.ThrowIfHandler("CoreSet.DisposeAsync");
+        if (IsDisposed && _disposeDone.IsSet)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(Task.Run(Dispose));
+    }
+
+    /// <summary>The core with id <paramref name="core"/>; throws for a bad id or a disposed set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Core GetCore(int core)
+    {
+        if ((uint)core >= (uint)_cores.Length)
+        {
+            ThrowBadCore(core);
+        }
+
+        ThrowIfDisposed();
+        return _cores[core];
+    }
+
+    internal Core GetCoreUnchecked(int core) => _cores[core];
+
+    private Core GetCoreNoDisposeCheck(int core)
+    {
+        if ((uint)core >= (uint)_cores.Length)
+        {
+            ThrowBadCore(core);
+        }
+
+        return _cores[core];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0) // acquire; pairs with the Exchange in Dispose
+        {
+            ThrowDisposed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() => throw new ObjectDisposedException(nameof(CoreSet), $"The CoreSet '{Options.Name}' has been disposed.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadCore(int core) =>
+        throw new ArgumentOutOfRangeException(nameof(core), core, $"Core ids of this set are 0..{_cores.Length - 1}.");
+
+    /// <summary>
+    /// Reports an exception thrown by an async call's or deferred work's function (§6): event, metric, the optional
+    /// callback; fail-fast if configured. The core keeps serving.
+    /// </summary>
+    internal void ReportFunctionException(Core? core, Exception exception, Delegate? function)
+    {
+        Telemetry.FunctionThrew(core?.Id ?? -1, exception, function, waited: false);
+        if (Options.FailFastOnFunctionException)
+        {
+            Environment.FailFast($"CrossCore: function {DiagnosticNames.Of(function)} threw on core {core?.Id ?? -1} and FailFastOnFunctionException is set.", exception);
+        }
+
+        if (Options.OnFunctionException is { } callback)
+        {
+            try
+            {
+                callback(new FunctionExceptionInfo(core?.Id ?? -1, exception, function));
+            }
+            catch (Exception)
+            {
+                // The callback must not take the core down.
+            }
+        }
+    }
+
+    internal ReadOnlySpan<Core> Cores => _cores;
+}

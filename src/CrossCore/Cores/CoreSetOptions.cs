@@ -1,0 +1,67 @@
+using CrossCore.Diagnostics;
+
+namespace CrossCore;
+
+/// <summary>Options of a <see cref="CoreSet"/> (C10). Immutable once the set is built, except where noted.</summary>
+public sealed class CoreSetOptions
+{
+    /// <summary>How many cores (worker threads). Default: <see cref="Environment.ProcessorCount"/>. May exceed the
+    /// hardware threads (oversubscription): cores then yield while they poll or spin.</summary>
+    public int CoreCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Pin core i's thread to a hardware CPU (Linux <c>sched_setaffinity</c>; a documented no-op
+    /// elsewhere, reported by <see cref="CoreInfo.PinningError"/>). Default: false.</summary>
+    public bool PinToHardwareCpus { get; init; }
+
+    /// <summary>The hardware CPUs to pin to: core i gets <c>HardwareCpus[i % Count]</c>. Default (null): core i gets
+    /// CPU <c>i % ProcessorCount</c>.</summary>
+    public IReadOnlyList<int>? HardwareCpus { get; init; }
+
+    /// <summary>How long an idle core polls its inbox (announcing it, so senders skip the wake-up) before it parks;
+    /// also how long a waiter spins before it blocks. Default: 50 µs. Zero parks at once.</summary>
+    public TimeSpan PollDuration { get; init; } = TimeSpan.FromMicroseconds(50);
+
+    /// <summary>The tick period: lazy deferred work runs within about one tick (§5.7). Default: 4 ms.</summary>
+    public TimeSpan TickPeriod { get; init; } = TimeSpan.FromMilliseconds(4);
+
+    /// <summary>The stuck-call detector's timeout (D1): a waiter whose call has not completed in this time reports.
+    /// Default: 5 s; zero turns reports off. Changeable at run time with <see cref="CoreSet.StuckCallTimeout"/>.</summary>
+    public TimeSpan StuckCallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Fail fast (<see cref="Environment.FailFast(string)"/>) when a waiter has been stuck this long (the
+    /// kernel's <c>panic_on_ipistall</c>). Default: zero, off.</summary>
+    public TimeSpan FailFastAfter { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Where stuck-call reports go. Default (null): one line each to standard error. Called on the waiting
+    /// thread; must not throw (exceptions are swallowed).</summary>
+    public Action<StuckCallReport>? OnStuckCall { get; init; }
+
+    /// <summary>Called when an async call's function or a deferred work's function throws (§6). Called on the core,
+    /// in handler context; must not block (exceptions it throws are swallowed). The core keeps serving.</summary>
+    public Action<FunctionExceptionInfo>? OnFunctionException { get; init; }
+
+    /// <summary>Fail fast when an async call's or deferred work's function throws, instead of reporting and going on.
+    /// Default: false.</summary>
+    public bool FailFastOnFunctionException { get; init; }
+
+    /// <summary>A name for the set, used in thread names and reports. Default: "CrossCore".</summary>
+    public string Name { get; init; } = "CrossCore";
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(CoreCount, 1, nameof(CoreCount));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CoreCount, 4096, nameof(CoreCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PollDuration, TimeSpan.Zero, nameof(PollDuration));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TickPeriod, TimeSpan.FromMilliseconds(1), nameof(TickPeriod));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StuckCallTimeout, TimeSpan.Zero, nameof(StuckCallTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(FailFastAfter, TimeSpan.Zero, nameof(FailFastAfter));
+        ArgumentNullException.ThrowIfNull(Name, nameof(Name));
+        if (HardwareCpus is not null)
+        {
+            foreach (var cpu in HardwareCpus)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(cpu, nameof(HardwareCpus));
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using CrossCore.Calls;
+
+namespace CrossCore.Cores;
+
+/// <summary>
+/// A core's lock-free multi-producer inbox (the kernel's per-CPU <c>call_single_queue</c>, an llist):
+/// a Treiber stack that producers push onto and the owning core detaches whole.
+/// </summary>
+/// <remarks>
+/// <para>Push and detach-all are the only operations, so there is no ABA problem: a node is never popped
+/// individually. <see cref="Push"/> reports whether the inbox was empty; only that producer wakes the core
+/// (O3, proof in the kernel reference §3.3).</para>
+/// <para>On dispose the core's last detach installs <see cref="s_closed"/>; a push that finds it fails, and
+/// its caller runs the entry itself, so nothing accepted is stranded.</para>
+/// The head sits alone on its cache line so producers contend with nothing but each other.
+/// </remarks>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+internal struct Inbox
+{
+    /// <summary>The sentinel that marks a closed inbox (after dispose).</summary>
+    private static readonly InboxEntry s_closed = new ClosedSentinel();
+
+    [FieldOffset(64)]
+    private InboxEntry? _head;
+
+    /// <summary>An unsynchronized hint: true when something is (or was just) queued. Used by polling loops.</summary>
+    public readonly bool HasWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        // O7: acquire read of the head; pairs with the CAS in Push. A stale null is fine for a hint: the
+        // park path re-checks after its full fence (Parker.TryPark).
+        get
+        {
+            var head = Volatile.Read(ref Unsafe.AsRef(in _head));
+            return head is not null && head != s_closed;
+        }
+    }
+
+    /// <summary>True once <see cref="CloseAndDetach"/> has run.</summary>
+    public readonly bool IsClosed => Volatile.Read(ref Unsafe.AsRef(in _head)) == s_closed; // acquire; pairs with the Exchange in CloseAndDetach
+
+    /// <summary>The newest entry, for a diagnostic walk only (links may change under the walker).</summary>
+    public readonly InboxEntry? PeekForDiagnostics()
+    {
+        var head = Volatile.Read(ref Unsafe.AsRef(in _head)); // acquire; pairs with the CAS in Push
+        return head == s_closed ? null : head;
+    }
+
+    /// <summary>Pushes <paramref name="entry"/>. Returns <see cref="PushResult.Closed"/> if the inbox is closed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public PushResult Push(InboxEntry entry)
+    {
+        // O2: the read of the head needs no ordering of its own; the CAS below is the publication point.
+        var head = Volatile.Read(ref _head);
+        while (true)
+        {
+            if (head == s_closed)
+            {
+                return PushResult.Closed;
+            }
+
+            entry.Next = head; // plain: published by the CAS below
+            // O2/O3: full fence. Every write to the entry and everything the caller wrote before is visible
+            // to the core that detaches it (pairs with the Exchange in DetachAll). It also orders the push
+            // before the sender's read of the core's idle state in Core.Kick (O7; pairs with the
+            // Interlocked.Exchange that publishes Parked in Parker.TryPark).
+            var seen = Interlocked.CompareExchange(ref _head, entry, head);
+            if (seen == head)
+            {
+                return head is null ? PushResult.WasEmpty : PushResult.WasNotEmpty;
+            }
+
+            head = seen;
+        }
+    }
+
+    /// <summary>Detaches everything queued, oldest first (FIFO). Returns null if the inbox was empty.</summary>
+    public InboxEntry? DetachAll()
+    {
+        if (Volatile.Read(ref _head) is null) // cheap pre-check; the Exchange below is the real detach
+        {
+            return null;
+        }
+
+        // O2: full fence; pairs with the producers' CAS in Push, so every write made before a push is
+        // visible to the code that runs the entry.
+        var chain = Interlocked.Exchange(ref _head, null);
+        if (chain == s_closed)
+        {
+            // Closed: put the sentinel back (only the owner detaches, so nobody raced us).
+            Volatile.Write(ref _head, s_closed); // release; pairs with the acquire read in Push
+            return null;
+        }
+
+        return Reverse(chain);
+    }
+
+    /// <summary>Closes the inbox and returns what was on it (FIFO). Only the owning core calls it.</summary>
+    public InboxEntry? CloseAndDetach()
+    {
+        // O2: full fence, as in DetachAll; pairs with the producers' CAS. From now on Push fails.
+        var chain = Interlocked.Exchange(ref _head, s_closed);
+        return chain == s_closed ? null : Reverse(chain);
+    }
+
+    /// <summary>Re-opens a closed inbox (a set is never re-opened today; kept for symmetry in tests).</summary>
+    public void Reopen() => Interlocked.CompareExchange(ref _head, null, s_closed); // full fence; pairs with Push's CAS
+
+    private static InboxEntry? Reverse(InboxEntry? chain)
+    {
+        InboxEntry? fifo = null;
+        while (chain is not null)
+        {
+            var next = chain.Next;
+            chain.Next = fifo;
+            fifo = chain;
+            chain = next;
+        }
+
+        return fifo;
+    }
+
+    private sealed class ClosedSentinel : InboxEntry
+    {
+        public ClosedSentinel() : base(EntryKind.Async) { }
+
+        internal override Delegate? DiagnosticFunction => null;
+
+        internal override object? StateForDiagnostics => null;
+
+        internal override void Execute(Core core) => Debug.Fail("The closed sentinel is never executed.");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+
+namespace CrossCore.Cores;
+
+/// <summary>
+/// The idle-state word of a core or waiting thread plus the kernel object that wakes it: the kernel's idle
+/// task flags (TIF_POLLING_NRFLAG) and the IPI, in one place.
+/// </summary>
+/// <remarks>
+/// <para>States: <see cref="Running"/> (doing work; will look at its inbox before idling), <see cref="Polling"/>
+/// (spinning on its inbox: a producer needs to send nothing), <see cref="Parked"/> (blocked or about to block on
+/// the event: a producer must signal).</para>
+/// <para>The handshake is Dekker's (O7): the owner publishes <see cref="Parked"/> with a full fence and then
+/// re-checks its work; a producer publishes its work with a full fence (the inbox CAS or the release exchange)
+/// and then reads the state. At least one of the two sees the other, so no wake-up is lost.</para>
+/// </remarks>
+internal sealed class Parker
+{
+    /// <summary>Doing work.</summary>
+    public const int Running = 0;
+
+    /// <summary>Spinning on its work: producers skip the signal.</summary>
+    public const int Polling = 1;
+
+    /// <summary>Blocked (or about to block) on the event: producers must signal.</summary>
+    public const int Parked = 2;
+
+    // The state word sits alone on its cache line: producers read it on every wake-up decision.
+    private PaddedInt32 _state;
+
+    private readonly ManualResetEventSlim _event = new(initialState: false, spinCount: 1);
+
+    /// <summary>Intrusive link for <see cref="Calls.WaiterList"/>; only touched under that list's lock.</summary>
+    internal int WaiterListIndex = -1;
+
+    /// <summary>The current state (a racy snapshot for diagnostics and CallAny's load estimate).</summary>
+    public int State => Volatile.Read(ref _state.Value); // acquire; diagnostics only, pairs with nothing in particular
+
+    /// <summary>Announces that the owner is spinning on its work (the kernel's TIF_POLLING_NRFLAG).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void BeginPolling() =>
+        // Release store; no full fence needed: while polling the owner keeps re-reading its work, and it takes
+        // the full fence in PrepareToPark before it can block (O7).
+        Volatile.Write(ref _state.Value, Polling);
+
+    /// <summary>Back to running (after polling found work, or after waking).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetRunning() => Volatile.Write(ref _state.Value, Running); // release; producers that read Running send nothing, and the owner re-checks its work before it idles again
+
+    /// <summary>
+    /// First half of parking: arms the event and publishes <see cref="Parked"/> with a full fence. The caller
+    /// must then re-check its work and either <see cref="CancelPark"/> or <see cref="Park"/>.
+    /// </summary>
+    public void PrepareToPark()
+    {
+        _event.Reset(); // before publishing Parked: a signal sent after a producer sees Parked is never erased
+        // O7: full fence. Orders the store of Parked before the owner's re-check of its work; pairs with the
+        // producer's full fence (inbox CAS in Inbox.Push, or the release Interlocked.Exchange of a sync call)
+        // that precedes its read of the state in Wake.
+        Interlocked.Exchange(ref _state.Value, Parked);
+    }
+
+    /// <summary>The re-check found work: do not block.</summary>
+    public void CancelPark() => Volatile.Write(ref _state.Value, Running); // release; a producer that raced us to Running (Wake's CAS) signalled the event, which the next PrepareToPark resets
+
+    /// <summary>Blocks until signalled or until <paramref name="timeoutMs"/> (-1 = infinite). Returns true if signalled.</summary>
+    public bool Park(int timeoutMs)
+    {
+        var signalled = _event.Wait(timeoutMs);
+        Volatile.Write(ref _state.Value, Running); // release; see SetRunning
+        return signalled;
+    }
+
+    /// <summary>
+    /// Called by a producer after publishing work with a full fence. Signals the owner if it is parked.
+    /// </summary>
+    /// <returns>What was done: a signal sent, a signal avoided because the owner polls, or nothing needed.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public WakeResult Wake()
+    {
+        // O7: this read is ordered after the producer's publication by the caller's full fence (the push CAS or
+        // the release exchange); pairs with the Interlocked.Exchange in PrepareToPark.
+        var state = Volatile.Read(ref _state.Value);
+        if (state == Polling)
+        {
+            return WakeResult.Avoided;
+        }
+
+        if (state == Parked)
+        {
+            return WakeSlow();
+        }
+
+        return WakeResult.NotNeeded;
+    }
+
+    /// <summary>Signals unconditionally (stop, offline, online, stuck-call re-kick).</summary>
+    public void ForceWake()
+    {
+        Interlocked.Exchange(ref _state.Value, Running); // full fence; whatever the caller published before is ordered before the signal
+        _event.Set();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WakeResult WakeSlow()
+    {
+        // Only one producer pays for the kernel call: the one whose CAS takes Parked → Running (full fence).
+        if (Interlocked.CompareExchange(ref _state.Value, Running, Parked) == Parked)
+        {
+            _event.Set();
+            return WakeResult.Sent;
+        }
+
+        return WakeResult.NotNeeded;
+    }}

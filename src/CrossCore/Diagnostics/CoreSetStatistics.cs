@@ -1,0 +1,93 @@
+using CrossCore.Cores;
+
+namespace CrossCore.Diagnostics;
+
+/// <summary>
+/// A snapshot of a set's counters (racy: each counter is read once, not all at one instant). Wake-ups are the
+/// kernel's IPIs; a wake-up avoided is a request that found its core polling (P5).
+/// </summary>
+public sealed class CoreSetStatistics
+{
+    /// <summary>Waiting calls run.</summary>
+    public long SyncCallsRun { get; init; }
+
+    /// <summary>Async calls (descriptors and no-wait calls) run.</summary>
+    public long AsyncCallsRun { get; init; }
+
+    /// <summary>Deferred-work runs.</summary>
+    public long DeferredRuns { get; init; }
+
+    /// <summary>Task-context work items and continuations run.</summary>
+    public long TaskItemsRun { get; init; }
+
+    /// <summary>Inbox batches detached.</summary>
+    public long Batches { get; init; }
+
+    /// <summary>Entries in those batches.</summary>
+    public long BatchEntries { get; init; }
+
+    /// <summary>The largest batch.</summary>
+    public long MaxBatch { get; init; }
+
+    /// <summary>Wake-up signals sent to parked cores.</summary>
+    public long WakeupsSent { get; init; }
+
+    /// <summary>Wake-ups not needed because the core was polling.</summary>
+    public long WakeupsAvoided { get; init; }
+
+    /// <summary>Times a core parked.</summary>
+    public long Parks { get; init; }
+
+    /// <summary>Busy answers of CallAsync.</summary>
+    public long BusyAnswers { get; init; }
+
+    /// <summary>Coalesced deferred-work queues.</summary>
+    public long CoalescedQueues { get; init; }
+
+    /// <summary>Exceptions thrown by functions on the cores.</summary>
+    public long FunctionExceptions { get; init; }
+
+    /// <summary>Entries per batch, on average.</summary>
+    public double MeanBatch => Batches == 0 ? 0 : (double)BatchEntries / Batches;
+
+    internal static CoreSetStatistics Capture(ReadOnlySpan<Core> cores)
+    {
+        long sync = 0, async = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0;
+        foreach (var core in cores)
+        {
+            var c = core.Counters;
+            // Plain reads of counters written by the core thread: torn values cannot occur for aligned longs on
+            // 64-bit, and a slightly stale snapshot is what statistics are.
+            sync += Volatile.Read(ref c.SyncRun);
+            async += Volatile.Read(ref c.AsyncRun);
+            deferred += Volatile.Read(ref c.DeferredRun);
+            task += Volatile.Read(ref c.TaskRun);
+            batches += Volatile.Read(ref c.Batches);
+            entries += Volatile.Read(ref c.BatchEntries);
+            max = Math.Max(max, Volatile.Read(ref c.MaxBatch));
+            parks += Volatile.Read(ref c.Parks);
+            exceptions += Volatile.Read(ref c.Exceptions);
+            sent += c.WakeupsSent;
+            avoided += c.WakeupsAvoided;
+            busy += c.BusyAnswers;
+            coalesced += c.Coalesced;
+        }
+
+        return new CoreSetStatistics
+        {
+            SyncCallsRun = sync,
+            AsyncCallsRun = async,
+            DeferredRuns = deferred,
+            TaskItemsRun = task,
+            Batches = batches,
+            BatchEntries = entries,
+            MaxBatch = max,
+            WakeupsSent = sent,
+            WakeupsAvoided = avoided,
+            Parks = parks,
+            BusyAnswers = busy,
+            CoalescedQueues = coalesced,
+            FunctionExceptions = exceptions,
+        };
+    }
+}

@@ -1,0 +1,147 @@
+using CrossCore.Calls;
+using CrossCore.Cores;
+
+namespace CrossCore.Diagnostics;
+
+/// <summary>
+/// The stuck-call detector of one set (D1, the kernel's CSD lock-wait debugging). Waiters call it only after their
+/// park times out (<see cref="StuckWait"/>), so it costs nothing while calls complete.
+/// </summary>
+internal sealed class StuckCallDetector
+{
+    private static long s_nextId;
+    private readonly CoreSet _set;
+    private int _stuckNow;
+    private long _reports;
+
+    public StuckCallDetector(CoreSet set) => _set = set;
+
+    /// <summary>How many waits are stuck right now (the kernel's <c>csd_lock_is_stuck()</c>).</summary>
+    public int StuckNow => Volatile.Read(ref _stuckNow); // acquire; a snapshot
+
+    /// <summary>How many reports were made (first reports and repeats).</summary>
+    public long Reports => Volatile.Read(ref _reports); // acquire; a snapshot
+
+    /// <summary>A new incident id (#N), unique in the process.</summary>
+    public long NextReportId() => Interlocked.Increment(ref s_nextId); // atomicity only; orders nothing
+
+    /// <summary>Reports a wait past the timeout; re-sends the wake-up if the target is parked.</summary>
+    public void ReportStuck(long id, int sequence, int target, InboxEntry? waitedFor, TimeSpan waited)
+    {
+        if (sequence == 1)
+        {
+            Interlocked.Increment(ref _stuckNow); // atomicity only
+        }
+
+        Interlocked.Increment(ref _reports); // atomicity only
+
+        var core = target >= 0 && target < _set.Count ? _set.GetCoreUnchecked(target) : null;
+        var activity = TargetActivity.Unknown;
+        Delegate? other = null;
+        var runningFor = TimeSpan.Zero;
+        var resent = false;
+        var depth = 0;
+        if (core is not null)
+        {
+            depth = core.ApproximateInboxDepth();
+            if (core.ReadRunRecord(out var running, out var function, out runningFor))
+            {
+                if (running is not null && running == waitedFor)
+                {
+                    activity = TargetActivity.RunningThisCall;
+                }
+                else
+                {
+                    activity = TargetActivity.RunningOtherFunction;
+                    other = function;
+                }
+            }
+            else if (!core.IsOnline)
+            {
+                activity = TargetActivity.Offline;
+            }
+            else
+            {
+                switch (core.Parker.State)
+                {
+                    case Parker.Parked:
+                        activity = TargetActivity.Parked;
+                        core.Parker.ForceWake(); // the kernel's "Re-sending CSD lock IPI"
+                        resent = true;
+                        break;
+                    case Parker.Polling:
+                        activity = TargetActivity.Polling;
+                        break;
+                    default:
+                        activity = TargetActivity.RunningTaskContext;
+                        break;
+                }
+            }
+        }
+
+        var here = CoreContext.CurrentCore;
+        var report = new StuckCallReport
+        {
+            Id = id,
+            Sequence = sequence,
+            WaitingCore = here is not null && here.Set == _set ? here.Id : -1,
+            WaitingThreadId = Environment.CurrentManagedThreadId,
+            TargetCore = core is null ? -1 : target,
+            Function = waitedFor?.DiagnosticFunction,
+            State = waitedFor?.StateForDiagnostics,
+            Waited = waited,
+            TargetActivity = activity,
+            OtherFunction = other,
+            TargetRunningFor = runningFor,
+            InboxDepth = depth,
+            WakeupResent = resent,
+        };
+
+        Publish(report);
+
+        var failFastAfter = _set.Options.FailFastAfter;
+        if (failFastAfter > TimeSpan.Zero && waited >= failFastAfter)
+        {
+            Environment.FailFast($"CrossCore: a call has been stuck longer than FailFastAfter ({failFastAfter}). {report}");
+        }
+    }
+
+    /// <summary>Reports that a reported wait completed ("got unstuck").</summary>
+    public void ReportUnstuck(long id, int target, InboxEntry? waitedFor, TimeSpan waited)
+    {
+        Interlocked.Decrement(ref _stuckNow); // atomicity only
+        var here = CoreContext.CurrentCore;
+        Publish(new StuckCallReport
+        {
+            Id = id,
+            Sequence = 0,
+            WaitingCore = here is not null && here.Set == _set ? here.Id : -1,
+            WaitingThreadId = Environment.CurrentManagedThreadId,
+            TargetCore = target,
+            Function = waitedFor?.DiagnosticFunction,
+            State = null,
+            Waited = waited,
+            TargetActivity = TargetActivity.Unknown,
+        });
+    }
+
+    private void Publish(StuckCallReport report)
+    {
+        _set.Telemetry.StuckReport(report);
+        try
+        {
+            if (_set.Options.OnStuckCall is { } sink)
+            {
+                sink(report);
+            }
+            else
+            {
+                Console.Error.WriteLine(report.ToString());
+            }
+        }
+        catch (Exception)
+        {
+            // A report sink must not take the waiter down; the report was also published as an event.
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+
+namespace CrossCore.Diagnostics;
+
+/// <summary>
+/// One report of the stuck-call detector (D1): the kernel's "csd: Detected non-responsive CSD lock (#N) on CPU#a,
+/// waiting T ns for CPU#b func(info)", with what the target is doing.
+/// </summary>
+public sealed class StuckCallReport
+{
+    /// <summary>The incident id (#N), shared by the repeats and the final "got unstuck".</summary>
+    public required long Id { get; init; }
+
+    /// <summary>1 for "Detected", 2.. for "Continued", 0 for the final "got unstuck".</summary>
+    public required int Sequence { get; init; }
+
+    /// <summary>True for the final report: the call completed.</summary>
+    public bool IsUnstuck => Sequence == 0;
+
+    /// <summary>The waiting core, or -1 if the waiter is a thread outside the set.</summary>
+    public required int WaitingCore { get; init; }
+
+    /// <summary>The waiting thread's managed id.</summary>
+    public required int WaitingThreadId { get; init; }
+
+    /// <summary>The core the call runs on, or -1 if not a single core (e.g. a deferred-work Sync()).</summary>
+    public required int TargetCore { get; init; }
+
+    /// <summary>The function waited for.</summary>
+    public required Delegate? Function { get; init; }
+
+    /// <summary>The function's state (best effort: a reusable descriptor may already hold a newer one).</summary>
+    public required object? State { get; init; }
+
+    /// <summary>How long the waiter has waited.</summary>
+    public required TimeSpan Waited { get; init; }
+
+    /// <summary>What the target was doing.</summary>
+    public required TargetActivity TargetActivity { get; init; }
+
+    /// <summary>When <see cref="TargetActivity"/> is <see cref="TargetActivity.RunningOtherFunction"/>: that function.</summary>
+    public Delegate? OtherFunction { get; init; }
+
+    /// <summary>How long the target has been running its current function (this call's or another's).</summary>
+    public TimeSpan TargetRunningFor { get; init; }
+
+    /// <summary>Roughly how many requests wait in the target's inbox.</summary>
+    public int InboxDepth { get; init; }
+
+    /// <summary>True if the detector re-sent the wake-up because the target was parked.</summary>
+    public bool WakeupResent { get; init; }
+
+    /// <summary>A one-line rendering in the kernel's style.</summary>
+    public override string ToString()
+    {
+        var ic = CultureInfo.InvariantCulture;
+        var waiter = WaitingCore >= 0 ? $"core {WaitingCore}" : $"thread {WaitingThreadId}";
+        var target = TargetCore >= 0 ? $"core {TargetCore}" : "its runner";
+        var function = DiagnosticNames.Of(Function);
+        if (IsUnstuck)
+        {
+            return string.Create(ic, $"crosscore: stuck call #{Id} got unstuck: {waiter} waited {Waited.TotalMilliseconds:F0} ms for {target} {function}");
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(ic, $"crosscore: {(Sequence == 1 ? "detected" : "continued")} stuck call #{Id} ({Sequence}): {waiter} waiting {Waited.TotalMilliseconds:F0} ms for {target} {function}({State ?? "null"}); target ");
+        sb.Append(TargetActivity switch
+        {
+            TargetActivity.RunningThisCall => string.Create(ic, $"is running this call for {TargetRunningFor.TotalMilliseconds:F0} ms"),
+            TargetActivity.RunningOtherFunction => string.Create(ic, $"is running another function {DiagnosticNames.Of(OtherFunction)} for {TargetRunningFor.TotalMilliseconds:F0} ms"),
+            TargetActivity.RunningTaskContext => "is running task-context work",
+            TargetActivity.Polling => "is polling",
+            TargetActivity.Parked => "is parked",
+            TargetActivity.Offline => "is offline",
+            _ => "is unknown",
+        });
+        sb.Append(ic, $", inbox depth ~{InboxDepth}");
+        if (WakeupResent)
+        {
+            sb.Append(ic, $"; re-sent the wake-up to {target}");
+        }
+
+        return sb.ToString();
+    }
+}
