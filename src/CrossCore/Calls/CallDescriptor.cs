@@ -41,7 +41,28 @@ public abstract class CallDescriptor : InboxEntry
     /// <see cref="ReleaseBeforeInvoke"/>. Returns false (Busy) if the descriptor is in flight.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryClaim() => Interlocked.CompareExchange(ref _flags, InFlight, Free) == Free;
+    internal bool TryClaim()
+    {
+        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.RacyDescriptorClaim)
+        {
+            return RacyClaimForFaultInjection();
+        }
+
+        return Interlocked.CompareExchange(ref _flags, InFlight, Free) == Free;
+    }
+
+    /// <summary>Seed 1's pre-fix claim, for fault injection only: a plain test, then a plain store (no atomicity, no fence).</summary>
+    private bool RacyClaimForFaultInjection()
+    {
+        if (_flags != Free)
+        {
+            return false;
+        }
+
+        Thread.SpinWait(20); // widen the window the way preemption would
+        _flags = InFlight;
+        return true;
+    }
 
     /// <summary>Releases a claim that was never queued (the call ran inline on the caller's own core, C6).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -50,6 +71,11 @@ public abstract class CallDescriptor : InboxEntry
         // O4: release store; pairs with the acquire in IsInFlight and with the next claimer's CAS (TryClaim), which
         // may now succeed.
         Volatile.Write(ref _flags, Free);
+        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipAsyncReleaseFence)
+        {
+            return;
+        }
+
         // O4: full fence between the release and the function: the function's loads cannot pass the release store.
         // Pairs with the full fence of a Busy caller's failed CAS in TryClaim: either that caller's CAS saw Free
         // (and it queues the descriptor again), or this function sees everything it wrote before the attempt.

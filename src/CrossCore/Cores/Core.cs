@@ -326,6 +326,11 @@ internal sealed class Core
 
                     break;
                 default:
+                    if (FaultInjection.Active && RunAsyncEntryWithFaults(entry))
+                    {
+                        break;
+                    }
+
                     RunEntry(entry);
                     Counters.AsyncRun++;
                     break;
@@ -333,6 +338,25 @@ internal sealed class Core
 
             entry = next;
         }
+    }
+
+    /// <summary>Fault injection only: drops or double-runs an async entry. Returns true if it handled the entry.</summary>
+    private bool RunAsyncEntryWithFaults(InboxEntry entry)
+    {
+        if (FaultInjection.Take(ref FaultInjection.DropAsync))
+        {
+            return true; // never run, never released: exactly what a lost request looks like
+        }
+
+        if (FaultInjection.Take(ref FaultInjection.DoubleRunAsync))
+        {
+            RunEntry(entry);
+            RunEntry(entry);
+            Counters.AsyncRun += 2;
+            return true;
+        }
+
+        return false;
     }
 
     private void RunList(ref DeferredWork? head, ref DeferredWork? tail)

@@ -54,6 +54,12 @@ internal sealed class Parker
     public void PrepareToPark()
     {
         _event.Reset(); // before publishing Parked: a signal sent after a producer sees Parked is never erased
+        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipParkFence)
+        {
+            Volatile.Write(ref _state.Value, Parked); // the bug: a release store, which a later load may pass
+            return;
+        }
+
         // O7: full fence. Orders the store of Parked before the owner's re-check of its work; pairs with the
         // producer's full fence (inbox CAS in Inbox.Push, or the release Interlocked.Exchange of a sync call)
         // that precedes its read of the state in Wake.

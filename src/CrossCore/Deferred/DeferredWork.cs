@@ -178,7 +178,18 @@ public abstract class DeferredWork : InboxEntry
 
     /// <summary>O6: one atomic OR of Pending|Busy, a full fence in every outcome. True if this caller claimed it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryClaim() =>
+    internal bool TryClaim()
+    {
+        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.RacyDeferredClaim && (_flags & Claimed) != 0)
+        {
+            return false; // seed 2's pre-fix claim: an early plain read decides, so a claim while busy is lost
+        }
+
+        return TryClaimAtomic();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryClaimAtomic() =>
         // O6: the returned old value alone decides (never an earlier plain read, the 2012 fix), and the OR is a full
         // fence even when Pending was already set (unlike a failed CAS, the 2019 fix). Pairs with the runner's
         // store clearing Pending + Interlocked.MemoryBarrier in Execute: either we see Pending clear and queue the
@@ -192,9 +203,12 @@ public abstract class DeferredWork : InboxEntry
         // published by a release store is enough to clear it.
         var flags = Volatile.Read(ref _flags) & ~Pending; // acquire; pairs with the claimer's Interlocked.Or
         Volatile.Write(ref _flags, flags);
-        // O6: full fence between clearing Pending and running the function: the function's loads cannot pass the
-        // store. Pairs with the claimer's Interlocked.Or (see TryClaim).
-        Interlocked.MemoryBarrier();
+        if (!(Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipDeferredFence))
+        {
+            // O6: full fence between clearing Pending and running the function: the function's loads cannot pass
+            // the store. Pairs with the claimer's Interlocked.Or (see TryClaim).
+            Interlocked.MemoryBarrier();
+        }
 
         var waiters = _syncWaiters; // O5: read before the last touch below
         try
