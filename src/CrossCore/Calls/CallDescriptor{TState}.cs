@@ -25,8 +25,12 @@ public sealed class CallDescriptor<TState> : CallDescriptor
     /// <summary>The function run on the target core, in handler context.</summary>
     public Action<TState> Function { get; }
 
-    /// <summary>The argument passed to <see cref="Function"/>.</summary>
-    public TState State { get; }
+    /// <summary>
+    /// The argument passed to <see cref="Function"/>. Set at construction, or per use by
+    /// <see cref="CoreSet.CallAsync{TState}(int, CallDescriptor{TState}, TState)"/>, which writes it only while it
+    /// holds the claim (the kernel's "fill in info after csd_lock"). The core reads it before the release (O5).
+    /// </summary>
+    public TState State { get; internal set; }
 
     internal override Delegate? DiagnosticFunction => Function;
 

@@ -57,7 +57,7 @@ internal static class CallPool<TState>
     private static NoWaitCall<TState> CreateNoWait(int core)
     {
         EnsureLength(ref t_noWait, core);
-        return t_noWait![core] = new NoWaitCall<TState>();
+        return t_noWait![core] = new NoWaitCall<TState>(Cores.CoreContext.CurrentParker);
     }
 
     private static void EnsureLength<T>(ref T[]? slots, int core)

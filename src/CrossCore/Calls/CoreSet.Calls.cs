@@ -32,6 +32,7 @@ public sealed partial class CoreSet
         CoreContext.ThrowIfHandler(nameof(CallSingle));
         if (!target.IsOnline)
         {
+            Telemetry.Offline(target, wait ? EntryKind.Sync : EntryKind.Async); // D3: counted on the cold path only
             return CallResult.Offline;
         }
 
@@ -44,8 +45,15 @@ public sealed partial class CoreSet
         if (wait)
         {
             var call = CallPool<TState>.Sync(core);
+            var started = Diagnostics.CrossCoreMetrics.SyncLatencyOn ? System.Diagnostics.Stopwatch.GetTimestamp() : 0; // D3: the clock is read only while someone listens
             QueueSync(target, call, function, state);
-            WaitSync(target, call)?.Throw();
+            var error = WaitSync(target, call);
+            if (started != 0)
+            {
+                Telemetry.SyncCallLatency(started);
+            }
+
+            error?.Throw();
         }
         else
         {
@@ -85,6 +93,7 @@ public sealed partial class CoreSet
         var target = GetCore(core);
         if (!target.IsOnline) // before the claim: an Offline answer never needs an undo (§5.4)
         {
+            Telemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
             return CallResult.Offline;
         }
 
@@ -94,6 +103,12 @@ public sealed partial class CoreSet
             return CallResult.Busy;
         }
 
+        return QueueClaimed(target, descriptor);
+    }
+
+    /// <summary>Delivers a claimed descriptor: inline on the caller's own core in task context (C6), else by its inbox.</summary>
+    private CallResult QueueClaimed(Core target, CallDescriptor descriptor)
+    {
         if (target.IsCurrentThread && !CoreContext.InHandler)
         {
             target.RunInlineEntry(descriptor); // C6
@@ -106,6 +121,35 @@ public sealed partial class CoreSet
         }
 
         return CallResult.Ok;
+    }
+
+    /// <summary>
+    /// As <see cref="CallAsync(int, CallDescriptor)"/>, and on success the descriptor's
+    /// <see cref="CallDescriptor{TState}.State"/> becomes <paramref name="state"/> for this use. The state is written
+    /// only after the claim succeeds and is read by the core before the release, so per-use data never races with a
+    /// previous run (which may still be executing: it was handed its own state). A Busy or Offline answer leaves the
+    /// descriptor, and its state, unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public CallResult CallAsync<TState>(int core, CallDescriptor<TState> descriptor, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var target = GetCore(core);
+        if (!target.IsOnline)
+        {
+            return CallResult.Offline;
+        }
+
+        if (!descriptor.TryClaim()) // O1
+        {
+            Telemetry.Busy(target);
+            return CallResult.Busy;
+        }
+
+        descriptor.State = state; // we hold the claim: only we write it; the push CAS publishes it (O2)
+        return QueueClaimed(target, descriptor);
     }
 
     /// <summary>

@@ -11,6 +11,12 @@ namespace CrossCore.Calls;
 /// </summary>
 internal sealed class NoWaitCall<TState> : CallDescriptor
 {
+    /// <param name="owner">The parker of the thread that owns this descriptor (it waits on it while it is queued).</param>
+    public NoWaitCall(Parker owner) => Owner = owner;
+
+    /// <summary>The owning thread's parker: woken after the release if the owner parked waiting to reuse it.</summary>
+    public Parker Owner { get; }
+
     public Action<TState>? Function;
     public TState State = default!;
 
@@ -29,9 +35,11 @@ internal sealed class NoWaitCall<TState> : CallDescriptor
     {
         var function = Function!; // O5: read everything before the release ...
         var state = State;
+        var owner = Owner;
         Function = null;          // ... and drop the references so the pool does not keep them alive
         State = default!;
-        ReleaseBeforeInvoke();    // release + full fence (O4)
+        ReleaseBeforeInvoke();    // release + full fence (O4) ...
+        owner.Wake();             // ... which also orders the release before this read of the owner's park state (O7)
         function(state);
     }
 

@@ -130,6 +130,11 @@ internal sealed class Core
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Enqueue(InboxEntry entry)
     {
+        if (CrossCoreEventSource.CallsOn) // D2: one predictable branch when nobody listens
+        {
+            Set.Telemetry.CallQueued(this, entry); // before the push, as the kernel's csd_queue_cpu: after it the entry may run and be reused (O5)
+        }
+
         var result = Inbox.Push(entry);
         if (result == PushResult.WasEmpty)
         {
@@ -379,6 +384,7 @@ internal sealed class Core
     private void RunEntry(InboxEntry entry)
     {
         BeginRun(entry);
+        var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.FunctionEntry(this, entry) : default; // D2: reads the entry before it runs (O5)
         CoreContext.EnterHandler();
         try
         {
@@ -393,6 +399,10 @@ internal sealed class Core
         {
             CoreContext.ExitHandler();
             EndRun();
+            if (trace.On)
+            {
+                Set.Telemetry.FunctionExit(this, trace); // D2: from what entry captured, never from the entry (O5)
+            }
         }
     }
 
@@ -403,6 +413,7 @@ internal sealed class Core
         _runEntry = null;
         _runFunction = function;
         PublishRunStart();
+        var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.InlineFunctionEntry(this, function) : default; // D2
         CoreContext.EnterHandler();
         try
         {
@@ -412,6 +423,10 @@ internal sealed class Core
         {
             CoreContext.ExitHandler();
             EndRun();
+            if (trace.On)
+            {
+                Set.Telemetry.FunctionExit(this, trace); // D2
+            }
         }
     }
 

@@ -77,25 +77,21 @@ internal struct Inbox
         }
     }
 
-    /// <summary>Detaches everything queued, oldest first (FIFO). Returns null if the inbox was empty.</summary>
+    /// <summary>Detaches everything queued, oldest first (FIFO). Returns null if the inbox was empty or is closed.</summary>
+    /// <remarks>Only the owning core calls it. Only the owner closes the inbox, so a closed inbox seen here stays
+    /// closed, and it must never be exchanged away even for an instant: a push landing in that instant would be
+    /// overwritten when the sentinel is put back.</remarks>
     public InboxEntry? DetachAll()
     {
-        if (Volatile.Read(ref _head) is null) // cheap pre-check; the Exchange below is the real detach
+        var head = Volatile.Read(ref _head); // acquire; a cheap pre-check, the Exchange below is the real detach
+        if (head is null || head == s_closed)
         {
             return null;
         }
 
-        // O2: full fence; pairs with the producers' CAS in Push, so every write made before a push is
-        // visible to the code that runs the entry.
-        var chain = Interlocked.Exchange(ref _head, null);
-        if (chain == s_closed)
-        {
-            // Closed: put the sentinel back (only the owner detaches, so nobody raced us).
-            Volatile.Write(ref _head, s_closed); // release; pairs with the acquire read in Push
-            return null;
-        }
-
-        return Reverse(chain);
+        // O2: full fence; pairs with the producers' CAS in Push, so every write made before a push is visible to
+        // the code that runs the entry.
+        return Reverse(Interlocked.Exchange(ref _head, null));
     }
 
     /// <summary>Closes the inbox and returns what was on it (FIFO). Only the owning core calls it.</summary>

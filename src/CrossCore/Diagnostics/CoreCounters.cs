@@ -5,7 +5,7 @@ namespace CrossCore.Diagnostics;
 /// <summary>
 /// One core's counters. The core-side ones are plain fields written only by the core's thread; the sender-side ones
 /// sit on their own cache line and are updated with interlocked adds only on the paths they count (wake-up decisions,
-/// Busy answers, coalesced queues), never on a plain successful push. Readers (statistics, the Meter) take racy
+/// Busy answers, coalesced queues, Offline answers), never on a plain successful push. Readers (statistics, the Meter) take racy
 /// snapshots, which is all a counter needs.
 /// </summary>
 internal sealed class CoreCounters
@@ -24,15 +24,44 @@ internal sealed class CoreCounters
     private SenderSide _senders;
 
     public long WakeupsSent => Volatile.Read(ref _senders.WakeupsSent); // acquire; a snapshot
-    public long WakeupsAvoided => Volatile.Read(ref _senders.WakeupsAvoided);
-    public long BusyAnswers => Volatile.Read(ref _senders.Busy);
-    public long Coalesced => Volatile.Read(ref _senders.Coalesced);
+    public long WakeupsAvoided => Volatile.Read(ref _senders.WakeupsAvoided); // acquire; a snapshot, orders nothing
+    public long BusyAnswers => Volatile.Read(ref _senders.Busy); // acquire; a snapshot, orders nothing
+    public long Coalesced => Volatile.Read(ref _senders.Coalesced); // acquire; a snapshot, orders nothing
+
+    /// <summary>Offline answers to requests of <paramref name="kind"/> aimed at this core (a snapshot).</summary>
+    public long OfflineAnswers(Calls.EntryKind kind) => kind switch
+    {
+        Calls.EntryKind.Sync => Volatile.Read(ref _senders.OfflineSync), // acquire; a snapshot
+        Calls.EntryKind.Async => Volatile.Read(ref _senders.OfflineAsync), // acquire; a snapshot, orders nothing
+        Calls.EntryKind.DeferredWork => Volatile.Read(ref _senders.OfflineDeferred), // acquire; a snapshot, orders nothing
+        _ => Volatile.Read(ref _senders.OfflineTask), // acquire; a snapshot, orders nothing
+    };
 
     // Interlocked adds: several senders count at once; a counter needs atomicity, not ordering with anything else.
-    public void AddWakeSent() => Interlocked.Increment(ref _senders.WakeupsSent);
-    public void AddWakeAvoided() => Interlocked.Increment(ref _senders.WakeupsAvoided);
-    public void AddBusy() => Interlocked.Increment(ref _senders.Busy);
-    public void AddCoalesced() => Interlocked.Increment(ref _senders.Coalesced);
+    public void AddWakeSent() => Interlocked.Increment(ref _senders.WakeupsSent); // atomicity only, orders nothing
+    public void AddWakeAvoided() => Interlocked.Increment(ref _senders.WakeupsAvoided); // atomicity only, orders nothing
+    public void AddBusy() => Interlocked.Increment(ref _senders.Busy); // atomicity only, orders nothing
+    public void AddCoalesced() => Interlocked.Increment(ref _senders.Coalesced); // atomicity only, orders nothing
+
+    /// <summary>Counts an Offline answer (a cold path). Interlocked: atomicity only, orders nothing.</summary>
+    public void AddOffline(Calls.EntryKind kind)
+    {
+        switch (kind)
+        {
+            case Calls.EntryKind.Sync:
+                Interlocked.Increment(ref _senders.OfflineSync); // atomicity only, orders nothing
+                break;
+            case Calls.EntryKind.Async:
+                Interlocked.Increment(ref _senders.OfflineAsync); // atomicity only, orders nothing
+                break;
+            case Calls.EntryKind.DeferredWork:
+                Interlocked.Increment(ref _senders.OfflineDeferred); // atomicity only, orders nothing
+                break;
+            default:
+                Interlocked.Increment(ref _senders.OfflineTask); // atomicity only, orders nothing
+                break;
+        }
+    }
 
     public void RecordBatch(int entries)
     {
@@ -51,5 +80,9 @@ internal sealed class CoreCounters
         [FieldOffset(72)] public long WakeupsAvoided;
         [FieldOffset(80)] public long Busy;
         [FieldOffset(88)] public long Coalesced;
+        [FieldOffset(96)] public long OfflineSync;
+        [FieldOffset(104)] public long OfflineAsync;
+        [FieldOffset(112)] public long OfflineDeferred;
+        [FieldOffset(120)] public long OfflineTask;
     }
 }

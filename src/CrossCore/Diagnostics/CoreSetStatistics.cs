@@ -47,12 +47,19 @@ public sealed class CoreSetStatistics
     /// <summary>Exceptions thrown by functions on the cores.</summary>
     public long FunctionExceptions { get; init; }
 
+    /// <summary>Offline answers (requests refused because the target core was offline; masked calls skip offline
+    /// cores silently and are not counted).</summary>
+    public long OfflineAnswers { get; init; }
+
+    /// <summary>Stuck-call reports made (first reports and repeats, not "got unstuck").</summary>
+    public long StuckReports { get; init; }
+
     /// <summary>Entries per batch, on average.</summary>
     public double MeanBatch => Batches == 0 ? 0 : (double)BatchEntries / Batches;
 
     internal static CoreSetStatistics Capture(ReadOnlySpan<Core> cores)
     {
-        long sync = 0, async = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0;
+        long sync = 0, async = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0, offline = 0;
         foreach (var core in cores)
         {
             var c = core.Counters;
@@ -71,6 +78,8 @@ public sealed class CoreSetStatistics
             avoided += c.WakeupsAvoided;
             busy += c.BusyAnswers;
             coalesced += c.Coalesced;
+            offline += c.OfflineAnswers(Calls.EntryKind.Sync) + c.OfflineAnswers(Calls.EntryKind.Async) +
+                c.OfflineAnswers(Calls.EntryKind.DeferredWork) + c.OfflineAnswers(Calls.EntryKind.TaskWork);
         }
 
         return new CoreSetStatistics
@@ -88,6 +97,8 @@ public sealed class CoreSetStatistics
             BusyAnswers = busy,
             CoalescedQueues = coalesced,
             FunctionExceptions = exceptions,
+            OfflineAnswers = offline,
+            StuckReports = cores.IsEmpty ? 0 : cores[0].Set.Detector.Reports,
         };
     }
 }

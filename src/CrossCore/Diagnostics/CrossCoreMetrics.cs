@@ -1,9 +1,89 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CrossCore.Calls;
+using CrossCore.Cores;
+
 namespace CrossCore.Diagnostics;
 
-/// <summary>The <c>CrossCore</c> Meter (D3): instruments over every live set's counters.</summary>
+/// <summary>
+/// The <c>CrossCore</c> Meter (D3): instruments over every live set's counters, visible with
+/// <c>dotnet-counters monitor --counters CrossCore</c> or a <see cref="MeterListener"/>.
+/// </summary>
+/// <remarks>
+/// <para>Counters are observable: the runtime keeps its per-core counters anyway (plain adds on the core thread,
+/// interlocked adds on the few sender paths that count), and the Meter reads them only when a collector asks. So the
+/// counters cost nothing extra, listened to or not. Histograms are recorded only while an instrument is enabled
+/// (<see cref="Instrument.Enabled"/>, one load and a branch otherwise).</para>
+/// <para>Measurements are tagged <c>set</c> = <see cref="CoreSetOptions.Name"/>; sets that share a name are summed.
+/// When a set is disposed its final counts are kept under its name, so every counter stays monotonic for the life of
+/// the process (one small record per distinct set name).</para>
+/// </remarks>
 internal static class CrossCoreMetrics
 {
+    /// <summary>The Meter's name.</summary>
+    public const string MeterName = "CrossCore";
+
     private static readonly List<CoreSet> s_sets = [];
+    private static readonly Dictionary<string, long[]> s_retired = new(StringComparer.Ordinal);
+
+    private static readonly Meter s_meter = new(MeterName, typeof(CrossCoreMetrics).Assembly.GetName().Version?.ToString());
+
+    /// <summary><c>crosscore.batch.size</c>: entries per detached inbox batch (P5: grows under load).</summary>
+    public static readonly Histogram<int> BatchSize = s_meter.CreateHistogram<int>(
+        "crosscore.batch.size", "{entry}", "Requests per inbox batch a core detached (one detach, one wake-up at most).");
+
+    /// <summary><c>crosscore.sync_call.latency</c>: CallSingle(wait: true) from queue to return, in microseconds.</summary>
+    public static readonly Histogram<double> SyncCallLatency = s_meter.CreateHistogram<double>(
+        "crosscore.sync_call.latency", "us", "Latency of waiting single-core calls (CallSingle with wait), from queueing to return, in microseconds.");
+
+    static CrossCoreMetrics()
+    {
+        s_meter.CreateObservableCounter("crosscore.calls", ObserveCalls, "{call}",
+            "Requests by kind (sync, async, deferred, task) and outcome (ran; busy: CallAsync on a descriptor in flight; offline: refused).");
+        s_meter.CreateObservableCounter("crosscore.wakeups", ObserveWakeups, "{wakeup}",
+            "Wake-up decisions after a push onto an empty inbox: sent (the core was parked) or avoided (it was polling).");
+        s_meter.CreateObservableCounter("crosscore.busy_answers", () => Observe(Slot.Busy), "{call}",
+            "CallAsync answered Busy (the descriptor was in flight); the same as crosscore.calls{kind=async,outcome=busy}.");
+        s_meter.CreateObservableCounter("crosscore.deferred.runs", () => Observe(Slot.DeferredRun), "{run}",
+            "Deferred-work function runs.");
+        s_meter.CreateObservableCounter("crosscore.deferred.coalesced", () => Observe(Slot.Coalesced), "{queue}",
+            "Deferred-work queues that coalesced (the work was already pending).");
+        s_meter.CreateObservableCounter("crosscore.exceptions", () => Observe(Slot.Exceptions), "{exception}",
+            "Exceptions thrown by call and deferred functions on the cores (re-thrown to waiters or reported).");
+        s_meter.CreateObservableCounter("crosscore.stuck_reports", () => Observe(Slot.StuckReports), "{report}",
+            "Stuck-call reports (first reports and repeats).");
+        s_meter.CreateObservableCounter("crosscore.batches", () => Observe(Slot.Batches), "{batch}",
+            "Inbox batches detached by the cores.");
+        s_meter.CreateObservableCounter("crosscore.parks", () => Observe(Slot.Parks), "{park}",
+            "Times a core parked (blocked until woken) after polling.");
+        s_meter.CreateObservableUpDownCounter("crosscore.stuck_calls", ObserveStuckNow, "{call}",
+            "Waits currently stuck past the stuck-call timeout (the kernel's csd_lock_is_stuck).");
+    }
+
+    /// <summary>Indexes of a set's totals.</summary>
+    private enum Slot
+    {
+        SyncRun,
+        AsyncRun,
+        DeferredRun,
+        TaskRun,
+        Busy,
+        OfflineSync,
+        OfflineAsync,
+        OfflineDeferred,
+        OfflineTask,
+        WakeSent,
+        WakeAvoided,
+        Coalesced,
+        Exceptions,
+        StuckReports,
+        Batches,
+        Parks,
+        Count,
+    }
+
+    /// <summary>True while someone listens to the sync-call latency (the caller then reads the clock).</summary>
+    public static bool SyncLatencyOn => SyncCallLatency.Enabled;
 
     /// <summary>Adds a set to the ones the instruments observe.</summary>
     public static void Register(CoreSet set)
@@ -14,12 +94,156 @@ internal static class CrossCoreMetrics
         }
     }
 
-    /// <summary>Removes a disposed set.</summary>
+    /// <summary>Removes a disposed set, keeping its final counts under its name (counters stay monotonic).</summary>
     public static void Unregister(CoreSet set)
     {
+        var final = Totals(set);
         lock (s_sets)
         {
-            s_sets.Remove(set);
+            if (!s_sets.Remove(set))
+            {
+                return;
+            }
+
+            if (!s_retired.TryGetValue(set.Options.Name, out var retired))
+            {
+                s_retired[set.Options.Name] = retired = new long[(int)Slot.Count];
+            }
+
+            for (var i = 0; i < retired.Length; i++)
+            {
+                retired[i] += final[i];
+            }
+        }
+    }
+
+    /// <summary>Records one sync call's latency, from <paramref name="startTimestamp"/> (Stopwatch ticks) to now.</summary>
+    public static void RecordSyncLatency(string set, long startTimestamp)
+    {
+        var micros = Stopwatch.GetElapsedTime(startTimestamp).Ticks / (double)TimeSpan.TicksPerMicrosecond;
+        SyncCallLatency.Record(micros, new KeyValuePair<string, object?>("set", set));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Observation (runs only when a collector asks; allocation here is fine)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private static long[] Totals(CoreSet set)
+    {
+        var t = new long[(int)Slot.Count];
+        foreach (var core in set.Cores)
+        {
+            var c = core.Counters;
+            // Racy snapshots of counters (core-thread fields read with acquire loads, sender-side ones through their
+            // accessors): each value is one a counter really had; together they are not one instant, as for any counter.
+            t[(int)Slot.SyncRun] += Volatile.Read(ref c.SyncRun); // acquire; a snapshot, orders nothing
+            t[(int)Slot.AsyncRun] += Volatile.Read(ref c.AsyncRun); // acquire; a snapshot, orders nothing
+            t[(int)Slot.DeferredRun] += Volatile.Read(ref c.DeferredRun); // acquire; a snapshot, orders nothing
+            t[(int)Slot.TaskRun] += Volatile.Read(ref c.TaskRun); // acquire; a snapshot, orders nothing
+            t[(int)Slot.Exceptions] += Volatile.Read(ref c.Exceptions); // acquire; a snapshot, orders nothing
+            t[(int)Slot.Batches] += Volatile.Read(ref c.Batches); // acquire; a snapshot, orders nothing
+            t[(int)Slot.Parks] += Volatile.Read(ref c.Parks); // acquire; a snapshot, orders nothing
+            t[(int)Slot.Busy] += c.BusyAnswers;
+            t[(int)Slot.OfflineSync] += c.OfflineAnswers(EntryKind.Sync);
+            t[(int)Slot.OfflineAsync] += c.OfflineAnswers(EntryKind.Async);
+            t[(int)Slot.OfflineDeferred] += c.OfflineAnswers(EntryKind.DeferredWork);
+            t[(int)Slot.OfflineTask] += c.OfflineAnswers(EntryKind.TaskWork);
+            t[(int)Slot.WakeSent] += c.WakeupsSent;
+            t[(int)Slot.WakeAvoided] += c.WakeupsAvoided;
+            t[(int)Slot.Coalesced] += c.Coalesced;
+        }
+
+        t[(int)Slot.StuckReports] = set.Detector.Reports;
+        return t;
+    }
+
+    /// <summary>Totals per set name: live sets plus the retired counts of disposed ones.</summary>
+    private static Dictionary<string, long[]> Snapshot()
+    {
+        CoreSet[] live;
+        var byName = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        lock (s_sets)
+        {
+            live = [.. s_sets];
+            foreach (var (name, retired) in s_retired)
+            {
+                byName[name] = (long[])retired.Clone();
+            }
+        }
+
+        foreach (var set in live)
+        {
+            var totals = Totals(set);
+            if (byName.TryGetValue(set.Options.Name, out var sum))
+            {
+                for (var i = 0; i < sum.Length; i++)
+                {
+                    sum[i] += totals[i];
+                }
+            }
+            else
+            {
+                byName[set.Options.Name] = totals;
+            }
+        }
+
+        return byName;
+    }
+
+    private static IEnumerable<Measurement<long>> Observe(Slot slot)
+    {
+        foreach (var (name, totals) in Snapshot())
+        {
+            yield return new Measurement<long>(totals[(int)slot], new KeyValuePair<string, object?>("set", name));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveCalls()
+    {
+        foreach (var (name, t) in Snapshot())
+        {
+            yield return Call(name, "sync", "ran", t[(int)Slot.SyncRun]);
+            yield return Call(name, "async", "ran", t[(int)Slot.AsyncRun]);
+            yield return Call(name, "deferred", "ran", t[(int)Slot.DeferredRun]);
+            yield return Call(name, "task", "ran", t[(int)Slot.TaskRun]);
+            yield return Call(name, "async", "busy", t[(int)Slot.Busy]);
+            yield return Call(name, "sync", "offline", t[(int)Slot.OfflineSync]);
+            yield return Call(name, "async", "offline", t[(int)Slot.OfflineAsync]);
+            yield return Call(name, "deferred", "offline", t[(int)Slot.OfflineDeferred]);
+            yield return Call(name, "task", "offline", t[(int)Slot.OfflineTask]);
+        }
+
+        static Measurement<long> Call(string set, string kind, string outcome, long value) =>
+            new(value, new KeyValuePair<string, object?>("set", set), new KeyValuePair<string, object?>("kind", kind),
+                new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveWakeups()
+    {
+        foreach (var (name, t) in Snapshot())
+        {
+            yield return new Measurement<long>(t[(int)Slot.WakeSent], new KeyValuePair<string, object?>("set", name), new KeyValuePair<string, object?>("result", "sent"));
+            yield return new Measurement<long>(t[(int)Slot.WakeAvoided], new KeyValuePair<string, object?>("set", name), new KeyValuePair<string, object?>("result", "avoided"));
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveStuckNow()
+    {
+        CoreSet[] live;
+        lock (s_sets)
+        {
+            live = [.. s_sets];
+        }
+
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var set in live)
+        {
+            byName[set.Options.Name] = byName.GetValueOrDefault(set.Options.Name) + set.Detector.StuckNow;
+        }
+
+        foreach (var (name, value) in byName)
+        {
+            yield return new Measurement<int>(value, new KeyValuePair<string, object?>("set", name));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CrossCore.Calls;
 using CrossCore.Cores;
 
@@ -25,8 +26,17 @@ internal sealed class StuckCallDetector
     /// <summary>A new incident id (#N), unique in the process.</summary>
     public long NextReportId() => Interlocked.Increment(ref s_nextId); // atomicity only; orders nothing
 
-    /// <summary>Reports a wait past the timeout; re-sends the wake-up if the target is parked.</summary>
-    public void ReportStuck(long id, int sequence, int target, InboxEntry? waitedFor, TimeSpan waited)
+    /// <summary>
+    /// Test seam for fail-fast: when set, called with the message instead of <see cref="Environment.FailFast(string)"/>
+    /// (a test cannot survive the real one). Null in production.
+    /// </summary>
+    internal static Action<string>? FailFastHook;
+
+    /// <summary>
+    /// Reports a wait past the timeout (the kernel's "Detected/Continued non-responsive CSD lock"); re-sends the
+    /// wake-up if the target is parked; fails fast if <paramref name="failFast"/> (FailFastAfter reached).
+    /// </summary>
+    public void ReportStuck(long id, int sequence, int target, InboxEntry? waitedFor, TimeSpan waited, bool failFast)
     {
         if (sequence == 1)
         {
@@ -65,8 +75,10 @@ internal sealed class StuckCallDetector
                 switch (core.Parker.State)
                 {
                     case Parker.Parked:
+                        // The kernel's "Re-sending CSD lock IPI": the target runs nothing and sleeps, so a wake-up may
+                        // have been lost. Harmless if not: a woken core with nothing to do parks again.
                         activity = TargetActivity.Parked;
-                        core.Parker.ForceWake(); // the kernel's "Re-sending CSD lock IPI"
+                        core.Parker.ForceWake();
                         resent = true;
                         break;
                     case Parker.Polling:
@@ -95,14 +107,23 @@ internal sealed class StuckCallDetector
             TargetRunningFor = runningFor,
             InboxDepth = depth,
             WakeupResent = resent,
+            FailingFast = failFast,
+            WaiterStackTrace = sequence == 1 ? new StackTrace(2, false).ToString() : null, // the kernel dumps the waiter's stack once
         };
 
         Publish(report);
 
-        var failFastAfter = _set.Options.FailFastAfter;
-        if (failFastAfter > TimeSpan.Zero && waited >= failFastAfter)
+        if (failFast)
         {
-            Environment.FailFast($"CrossCore: a call has been stuck longer than FailFastAfter ({failFastAfter}). {report}");
+            var message = $"CrossCore: a call has been stuck longer than FailFastAfter ({_set.Options.FailFastAfter}). {report}";
+            if (FailFastHook is { } hook)
+            {
+                hook(message);
+            }
+            else
+            {
+                Environment.FailFast(message);
+            }
         }
     }
 
@@ -136,7 +157,10 @@ internal sealed class StuckCallDetector
             }
             else
             {
-                Console.Error.WriteLine(report.ToString());
+                // The default sink (no ILogger dependency): one line per report on standard error, plus the waiter's
+                // stack under the first report of an incident.
+                var text = report.WaiterStackTrace is { } stack ? $"{report}{Environment.NewLine}{Indent(stack)}" : report.ToString();
+                Console.Error.WriteLine(text);
             }
         }
         catch (Exception)
@@ -144,4 +168,8 @@ internal sealed class StuckCallDetector
             // A report sink must not take the waiter down; the report was also published as an event.
         }
     }
+
+    private static string Indent(string stack) =>
+        "\twaiter stack:" + Environment.NewLine + string.Join(Environment.NewLine,
+            stack.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => "\t  " + l));
 }

@@ -51,6 +51,25 @@ public sealed class StuckCallReport
     /// <summary>True if the detector re-sent the wake-up because the target was parked.</summary>
     public bool WakeupResent { get; init; }
 
+    /// <summary>True if this report is the last before fail-fast (<see cref="CoreSetOptions.FailFastAfter"/> reached).</summary>
+    public bool FailingFast { get; init; }
+
+    /// <summary>The waiting thread's stack, on the first report of an incident only (as the kernel dumps the
+    /// waiter's stack once); null otherwise. Not part of <see cref="ToString"/>.</summary>
+    public string? WaiterStackTrace { get; init; }
+
+    /// <summary>The activity's name as events carry it (no reflection: trimming-safe).</summary>
+    internal static string ActivityName(TargetActivity activity) => activity switch
+    {
+        TargetActivity.RunningThisCall => nameof(TargetActivity.RunningThisCall),
+        TargetActivity.RunningOtherFunction => nameof(TargetActivity.RunningOtherFunction),
+        TargetActivity.RunningTaskContext => nameof(TargetActivity.RunningTaskContext),
+        TargetActivity.Polling => nameof(TargetActivity.Polling),
+        TargetActivity.Parked => nameof(TargetActivity.Parked),
+        TargetActivity.Offline => nameof(TargetActivity.Offline),
+        _ => nameof(TargetActivity.Unknown),
+    };
+
     /// <summary>A one-line rendering in the kernel's style.</summary>
     public override string ToString()
     {
@@ -73,12 +92,17 @@ public sealed class StuckCallReport
             TargetActivity.Polling => "is polling",
             TargetActivity.Parked => "is parked",
             TargetActivity.Offline => "is offline",
-            _ => "is unknown",
+            _ => "is unknown (no single target core)",
         });
         sb.Append(ic, $", inbox depth ~{InboxDepth}");
         if (WakeupResent)
         {
             sb.Append(ic, $"; re-sent the wake-up to {target}");
+        }
+
+        if (FailingFast)
+        {
+            sb.Append("; FailFastAfter reached, failing fast");
         }
 
         return sb.ToString();

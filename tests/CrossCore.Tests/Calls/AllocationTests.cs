@@ -1,0 +1,122 @@
+using CrossCore.Calls;
+using CrossCore.Deferred;
+using CrossCore.Tests.Support;
+
+namespace CrossCore.Tests.Calls;
+
+/// <summary>P4: zero bytes per operation on the hot paths, on the caller and on the cores (after warm-up).</summary>
+public sealed class AllocationTests
+{
+    private const int N = 10_000;
+
+    private sealed class Counter
+    {
+        public long Value;
+    }
+
+    private static long CoreBytes(CoreSet set, int core)
+    {
+        long bytes = 0;
+        set.CallSingle(core, static b => b[0] = GC.GetAllocatedBytesForCurrentThread(), new[] { bytes }); // warm
+        var box = new long[1];
+        set.CallSingle(core, static b => b[0] = GC.GetAllocatedBytesForCurrentThread(), box);
+        return box[0];
+    }
+
+    private static void AssertZero(CoreSet set, Action<int> operation)
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            operation(i); // warm-up: per-thread descriptors, tiered JIT
+        }
+
+        var coreBefore = new long[set.Count];
+        for (var c = 0; c < set.Count; c++)
+        {
+            coreBefore[c] = CoreBytes(set, c);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < N; i++)
+        {
+            operation(i);
+        }
+
+        var after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(0, after - before);
+        for (var c = 0; c < set.Count; c++)
+        {
+            // The measuring call itself runs on the core; it allocates nothing either (the boxes are the caller's).
+            Assert.Equal(0, CoreBytes(set, c) - coreBefore[c]);
+        }
+    }
+
+    [Fact]
+    public void P4_sync_single_call_allocates_nothing()
+    {
+        using var set = Sets.Create(2);
+        var counter = new Counter();
+        AssertZero(set, i => set.CallSingle(i & 1, static c => c.Value++, counter));
+    }
+
+    [Fact]
+    public void P4_no_wait_single_call_allocates_nothing()
+    {
+        using var set = Sets.Create(2);
+        var counter = new Counter();
+        AssertZero(set, i => set.CallSingle(1, static c => Interlocked.Increment(ref c.Value), counter, wait: false));
+    }
+
+    [Fact]
+    public void P4_async_call_with_a_reused_descriptor_allocates_nothing()
+    {
+        using var set = Sets.Create(2);
+        var counter = new Counter();
+        var descriptor = new CallDescriptor<Counter>(static c => Interlocked.Increment(ref c.Value), counter);
+        AssertZero(set, _ =>
+        {
+            while (set.CallAsync(1, descriptor) != CallResult.Ok)
+            {
+                Thread.SpinWait(1);
+            }
+        });
+    }
+
+    [Fact]
+    public void P4_async_call_with_per_use_state_allocates_nothing()
+    {
+        using var set = Sets.Create(2);
+        var sums = new long[1];
+        var descriptor = new CallDescriptor<(long[] Sums, int Value)>(static s => Interlocked.Add(ref s.Sums[0], s.Value), default);
+        AssertZero(set, i =>
+        {
+            while (set.CallAsync(1, descriptor, (sums, i)) != CallResult.Ok)
+            {
+                Thread.SpinWait(1);
+            }
+        });
+    }
+
+    [Fact]
+    public void P4_many_call_and_on_each_core_with_wait_allocate_nothing()
+    {
+        using var set = Sets.Create(3);
+        var counter = new Counter();
+        var mask = CoreMask.Of(1, 2);
+        AssertZero(set, _ => set.CallMany(mask, static c => Interlocked.Increment(ref c.Value), counter));
+        AssertZero(set, _ => set.OnEachCore(null, static (core, _) => core != 0, static c => Interlocked.Increment(ref c.Value), counter));
+    }
+
+    [Fact]
+    public void P4_deferred_work_queue_and_run_allocate_nothing()
+    {
+        using var set = Sets.Create(2);
+        var counter = new Counter();
+        var work = new DeferredWork<Counter>(set, static c => Interlocked.Increment(ref c.Value), counter);
+        AssertZero(set, _ =>
+        {
+            work.QueueOn(1);
+            work.Sync();
+        });
+    }
+}

@@ -1,0 +1,121 @@
+using CrossCore.Tests.Support;
+
+namespace CrossCore.Tests.Calls;
+
+/// <summary>C1, C6, O2, O4 and the §6 rows for single calls.</summary>
+public sealed class CallSingleTests
+{
+    private sealed class Box
+    {
+        public int In;
+        public int Out;
+        public int RanOn = -1;
+        public bool SawIn;
+    }
+
+    [Fact]
+    public void C1_wait_runs_on_the_target_sees_the_callers_write_and_publishes_its_own_O2_O4()
+    {
+        using var set = Sets.Create(3);
+        var box = new Box();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var core = i % 3;
+            box.In = i;          // O2: written before the call, must be seen by the function
+            box.SawIn = false;
+            Assert.Equal(CallResult.Ok, set.CallSingle(core, static s =>
+            {
+                s.b.SawIn = s.b.In == s.i;
+                s.b.RanOn = s.set.CurrentCore;
+                s.b.Out = s.i;   // O4: must be seen by the caller after the wait
+            }, (b: box, i, set)));
+            Assert.True(box.SawIn);
+            Assert.Equal(core, box.RanOn);
+            Assert.Equal(i, box.Out);
+        }
+    }
+
+    [Fact]
+    public void C1_wait_rethrows_the_functions_exception_and_the_core_keeps_serving()
+    {
+        using var set = Sets.Create(2);
+        var ex = Assert.Throws<InvalidTimeZoneException>(() =>
+            set.CallSingle(1, static _ => throw new InvalidTimeZoneException("boom"), 0));
+        Assert.Equal("boom", ex.Message);
+        Assert.Contains(nameof(C1_wait_rethrows_the_functions_exception_and_the_core_keeps_serving), ex.StackTrace!); // the throw site is kept
+        var ran = false;
+        set.CallSingle(1, () => ran = true);
+        Assert.True(ran);
+    }
+
+    [Fact]
+    public void C1_no_wait_calls_from_one_sender_to_one_core_run_in_order()
+    {
+        using var set = Sets.Create(2, poll: TimeSpan.Zero);
+        var seen = new List<int>();
+        for (var i = 0; i < 50_000; i++)
+        {
+            Assert.Equal(CallResult.Ok, set.CallSingle(1, static s => s.seen.Add(s.i), (seen, i), wait: false));
+        }
+
+        set.CallSingle(1, static _ => { }, 0); // a waiting call behind them: the inbox is FIFO per sender
+        Assert.Equal(Enumerable.Range(0, 50_000), seen);
+    }
+
+    [Fact]
+    public void C6_a_call_to_the_callers_own_core_runs_inline_at_once()
+    {
+        using var set = Sets.Create(2);
+        var result = set.RunAsync(1, () =>
+        {
+            var threadBefore = Environment.CurrentManagedThreadId;
+            var inline = -1;
+            set.CallSingle(1, () => inline = Environment.CurrentManagedThreadId, wait: false);
+            return (threadBefore, inline, handler: CoreSet.IsInHandlerContext);
+        });
+        Wait.For(result);
+        Assert.Equal(result.Result.threadBefore, result.Result.inline); // ran before CallSingle returned, on this thread
+        Assert.False(result.Result.handler);
+    }
+
+    [Fact]
+    public void Section6_bad_core_id_throws_ArgumentOutOfRange_and_queues_nothing()
+    {
+        using var set = Sets.Create(2);
+        var ran = 0;
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallSingle(2, () => ran++));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallSingle(-1, () => ran++));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallAsync(5, new CrossCore.Calls.CallDescriptor<int>(_ => ran++, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallMany(CoreMask.Of(0, 7), _ => ran++, 0));
+        set.CallMany(null, static _ => { }, 0); // flush: anything queued would have run by now
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
+    public void Section6_null_function_or_descriptor_throws_ArgumentNull()
+    {
+        using var set = Sets.Create(1);
+        Assert.Throws<ArgumentNullException>(() => set.CallSingle(0, (Action<int>)null!, 0));
+        Assert.Throws<ArgumentNullException>(() => set.CallAsync(0, null!));
+        Assert.Throws<ArgumentNullException>(() => set.CallMany(null, (Action<int>)null!, 0));
+        Assert.Throws<ArgumentNullException>(() => new CrossCore.Calls.CallDescriptor<int>(null!, 0));
+        Assert.Throws<ArgumentNullException>(() => { _ = set.RunAsync(0, (Action)null!); });
+    }
+
+    [Fact]
+    public void Section6_use_after_dispose_throws_ObjectDisposed()
+    {
+        var set = Sets.Create(2);
+        set.Dispose();
+        set.Dispose(); // idempotent
+        Assert.Throws<ObjectDisposedException>(() => set.CallSingle(0, () => { }));
+        Assert.Throws<ObjectDisposedException>(() => set.CallAsync(0, new CrossCore.Calls.CallDescriptor<int>(_ => { }, 0)));
+        Assert.Throws<ObjectDisposedException>(() => set.CallMany(null, _ => { }, 0));
+        Assert.Throws<ObjectDisposedException>(() => set.OnEachCore(null, null, _ => { }, 0));
+        Assert.Throws<ObjectDisposedException>(() => set.CallAny(null, _ => { }, 0));
+        Assert.Throws<ObjectDisposedException>(() => { _ = set.RunAsync(0, () => { }); });
+        Assert.Throws<ObjectDisposedException>(() => set.Offline(0));
+        Assert.Throws<ObjectDisposedException>(() => set.Online(0));
+        Assert.Throws<ObjectDisposedException>(() => new CrossCore.Deferred.DeferredWork<int>(set, _ => { }, 0).Queue());
+    }
+}

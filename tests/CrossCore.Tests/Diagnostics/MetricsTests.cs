@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using CrossCore.Calls;
+using CrossCore.Deferred;
+using CrossCore.Diagnostics;
+
+namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
+
+/// <summary>D3: a MeterListener sees exactly the measurements of a known workload.</summary>
+[Collection(DiagnosticsCollection.Name)]
+public sealed class MetricsTests
+{
+    private static readonly Action<int> Nop = static _ => { };
+
+    [Fact]
+    public void The_meter_publishes_every_documented_instrument()
+    {
+        var seen = new ConcurrentDictionary<string, Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "CrossCore")
+                {
+                    seen[instrument.Name] = instrument;
+                }
+            },
+        };
+        listener.Start();
+        _ = CrossCoreMetrics.BatchSize; // the Meter exists once the class is initialized (any CoreSet does it)
+
+        string[] expected =
+        [
+            "crosscore.calls", "crosscore.wakeups", "crosscore.busy_answers", "crosscore.deferred.runs", "crosscore.deferred.coalesced",
+            "crosscore.exceptions", "crosscore.stuck_reports", "crosscore.batches", "crosscore.parks", "crosscore.stuck_calls",
+            "crosscore.batch.size", "crosscore.sync_call.latency",
+        ];
+        Assert.Equal(expected.Order(), seen.Keys.Order());
+        Assert.Equal("us", seen["crosscore.sync_call.latency"].Unit);
+        Assert.Equal("{entry}", seen["crosscore.batch.size"].Unit);
+        Assert.All(seen.Values, i => Assert.False(string.IsNullOrEmpty(i.Description)));
+    }
+
+    [Fact]
+    public void Sync_calls_give_exact_counts_latencies_and_batch_sizes()
+    {
+        const int n = 200;
+        var name = Diag.UniqueName("m-sync");
+        using var m = new Measurements(name);
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { } });
+        var statsBefore = set.GetStatistics();
+        var before = m.Observe();
+
+        for (var i = 0; i < n; i++)
+        {
+            set.CallSingle(1, Nop, i);
+        }
+
+        // The core counts a run after the function's release lets the caller go: wait for the count, not the caller.
+        Diag.Until(() => set.GetStatistics().SyncCallsRun - statsBefore.SyncCallsRun == n, "the core to count its runs");
+        var after = m.Observe();
+        var statsAfter = set.GetStatistics();
+        long Delta(string key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+
+        Assert.Equal(n, Delta("crosscore.calls|kind=sync|outcome=ran"));
+        Assert.Equal(0, Delta("crosscore.calls|kind=async|outcome=ran"));
+        Assert.Equal(n, m.LatencyCount);
+        Assert.True(m.LatencyMin > 0);
+        Assert.Equal(statsAfter.Batches - statsBefore.Batches, Delta("crosscore.batches"));
+        Assert.Equal(Delta("crosscore.batches"), m.BatchCount);
+        Assert.Equal(n, m.BatchSum); // every entry of every batch was one of our calls
+        Assert.Equal(statsAfter.WakeupsSent - statsBefore.WakeupsSent, Delta("crosscore.wakeups|result=sent"));
+        Assert.Equal(statsAfter.WakeupsAvoided - statsBefore.WakeupsAvoided, Delta("crosscore.wakeups|result=avoided"));
+        Assert.True(Delta("crosscore.parks") >= 0);
+    }
+
+    [Fact]
+    public void Deferred_busy_offline_and_exception_outcomes_are_counted_exactly()
+    {
+        const int coalesced = 7;
+        var name = Diag.UniqueName("m-outcomes");
+        using var m = new Measurements(name);
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, OnFunctionException = static _ => { } });
+        var before = m.Observe();
+
+        var work = new DeferredWork<int>(set, Nop, 0);
+        var descriptor = new CallDescriptor<int>(Nop, 0);
+        using (HoldGate.BlockCore(set, 1))
+        {
+            Assert.Equal(QueueResult.Queued, work.QueueOn(1));
+            for (var i = 0; i < coalesced; i++)
+            {
+                Assert.Equal(QueueResult.Coalesced, work.QueueOn(1));
+            }
+
+            Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptor));
+            Assert.Equal(CallResult.Busy, set.CallAsync(1, descriptor)); // still queued behind the gate
+        }
+
+        work.Sync();
+        Diag.Until(() => !descriptor.IsInFlight, "the descriptor's run");
+
+        Assert.Equal(HotplugResult.Done, set.Offline(1));
+        Assert.Equal(CallResult.Offline, set.CallSingle(1, Nop, 0));
+        Assert.Equal(CallResult.Offline, set.CallSingle(1, Nop, 0, wait: false));
+        Assert.Equal(CallResult.Offline, set.CallAsync(1, descriptor));
+        Assert.Equal(HotplugResult.Done, set.Online(1));
+
+        var throwing = new CallDescriptor<int>(static _ => throw new InvalidOperationException("boom"), 0);
+        Assert.Equal(CallResult.Ok, set.CallAsync(1, throwing));
+        Diag.Until(() => set.GetStatistics() is { FunctionExceptions: 1, AsyncCallsRun: 3, DeferredRuns: 1 }, "the core to count its runs");
+
+        var after = m.Observe();
+        long Delta(string key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+
+        Assert.Equal(coalesced, Delta("crosscore.deferred.coalesced"));
+        Assert.Equal(1, Delta("crosscore.deferred.runs"));
+        Assert.Equal(1, Delta("crosscore.calls|kind=deferred|outcome=ran"));
+        Assert.Equal(1, Delta("crosscore.busy_answers"));
+        Assert.Equal(1, Delta("crosscore.calls|kind=async|outcome=busy"));
+        Assert.Equal(1, Delta("crosscore.calls|kind=sync|outcome=offline"));
+        Assert.Equal(2, Delta("crosscore.calls|kind=async|outcome=offline")); // a no-wait call and a descriptor
+        Assert.Equal(1, Delta("crosscore.exceptions"));
+        Assert.Equal(3, Delta("crosscore.calls|kind=async|outcome=ran")); // gate, descriptor, throwing descriptor
+        Assert.Equal(3, set.GetStatistics().OfflineAnswers);
+    }
+
+    [Fact]
+    public void Stuck_reports_are_counted_and_the_stuck_gauge_goes_up_and_down()
+    {
+        var name = Diag.UniqueName("m-stuck");
+        var reports = new ConcurrentQueue<StuckCallReport>();
+        using var m = new Measurements(name);
+        using var set = new CoreSet(new CoreSetOptions
+        {
+            CoreCount = 2, Name = name, StuckCallTimeout = TimeSpan.FromMilliseconds(100), OnStuckCall = reports.Enqueue,
+        });
+        var before = m.Observe();
+        using var gate = new HoldGate();
+        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        Diag.WaitForReport(reports, r => !r.IsUnstuck, "a report");
+        Assert.Equal(1, m.Observe().GetValueOrDefault("crosscore.stuck_calls"));
+        gate.Open();
+        Diag.Join(caller, "the released call");
+        Diag.WaitForReport(reports, r => r.IsUnstuck, "got unstuck");
+
+        var after = m.Observe();
+        Assert.Equal(reports.Count(r => !r.IsUnstuck), after["crosscore.stuck_reports"] - before.GetValueOrDefault("crosscore.stuck_reports"));
+        Assert.Equal(0, after["crosscore.stuck_calls"]);
+    }
+
+    [Fact]
+    public void Counters_stay_monotonic_after_a_set_is_disposed()
+    {
+        var name = Diag.UniqueName("m-retired");
+        using var m = new Measurements(name);
+        var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
+        for (var i = 0; i < 10; i++)
+        {
+            set.CallSingle(1, Nop, i);
+        }
+
+        Diag.Until(() => set.GetStatistics().SyncCallsRun == 10, "the core to count its runs");
+        var live = m.Observe()["crosscore.calls|kind=sync|outcome=ran"];
+        set.Dispose();
+        Assert.Equal(10, live);
+        Assert.Equal(live, m.Observe()["crosscore.calls|kind=sync|outcome=ran"]);
+
+        using var again = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
+        again.CallSingle(1, Nop, 0);
+        Diag.Until(() => again.GetStatistics().SyncCallsRun == 1, "the core to count its run");
+        Assert.Equal(live + 1, m.Observe()["crosscore.calls|kind=sync|outcome=ran"]); // same name: summed
+    }
+
+    /// <summary>Collects the CrossCore measurements tagged with one set name.</summary>
+    private sealed class Measurements : IDisposable
+    {
+        private readonly string _set;
+        private readonly MeterListener _listener = new();
+        private readonly object _gate = new();
+        private Dictionary<string, long> _observed = [];
+        private long _latencyCount;
+        private double _latencyMin = double.MaxValue;
+        private long _batchCount;
+        private long _batchSum;
+
+        public Measurements(string set)
+        {
+            _set = set;
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "CrossCore")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Observed(instrument, value, tags));
+            _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+            {
+                if (instrument.Name == "crosscore.batch.size")
+                {
+                    if (IsOurs(tags))
+                    {
+                        Interlocked.Increment(ref _batchCount);
+                        Interlocked.Add(ref _batchSum, value);
+                    }
+                }
+                else
+                {
+                    Observed(instrument, value, tags);
+                }
+            });
+            _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            {
+                if (instrument.Name == "crosscore.sync_call.latency" && IsOurs(tags))
+                {
+                    lock (_gate)
+                    {
+                        _latencyCount++;
+                        _latencyMin = Math.Min(_latencyMin, value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long LatencyCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _latencyCount;
+                }
+            }
+        }
+
+        public double LatencyMin
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _latencyMin;
+                }
+            }
+        }
+
+        public long BatchCount => Interlocked.Read(ref _batchCount);
+
+        public long BatchSum => Interlocked.Read(ref _batchSum);
+
+        /// <summary>Reads every observable instrument now: "name|tag=value|..." (tags other than set, sorted) → value.</summary>
+        public Dictionary<string, long> Observe()
+        {
+            lock (_gate)
+            {
+                _observed = [];
+            }
+
+            _listener.RecordObservableInstruments();
+            lock (_gate)
+            {
+                return new Dictionary<string, long>(_observed);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+
+        private bool IsOurs(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "set")
+                {
+                    return (string?)tag.Value == _set;
+                }
+            }
+
+            return false;
+        }
+
+        private void Observed(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (!IsOurs(tags))
+            {
+                return;
+            }
+
+            var parts = new List<string>();
+            foreach (var tag in tags)
+            {
+                if (tag.Key != "set")
+                {
+                    parts.Add($"{tag.Key}={tag.Value}");
+                }
+            }
+
+            parts.Sort(StringComparer.Ordinal);
+            var key = parts.Count == 0 ? instrument.Name : $"{instrument.Name}|{string.Join('|', parts)}";
+            lock (_gate)
+            {
+                _observed[key] = value;
+            }
+        }
+    }
+}
