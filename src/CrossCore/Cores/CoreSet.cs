@@ -39,8 +39,8 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
         Options = options ?? new CoreSetOptions();
         Options.Validate();
         Count = Options.CoreCount;
-        PollTicks = Options.PollDuration.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
-        TickTicks = Options.TickPeriod.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        PollTicks = ToStopwatchTicks(Options.PollDuration);
+        TickTicks = ToStopwatchTicks(Options.TickPeriod);
         Oversubscribed = Count > Environment.ProcessorCount;
         StuckCallTimeout = Options.StuckCallTimeout;
         Telemetry = new CoreSetTelemetry(this);
@@ -76,12 +76,12 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     /// </summary>
     public TimeSpan StuckCallTimeout
     {
-        get => TimeSpan.FromTicks(Volatile.Read(ref _stuckTimeoutTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+        get => TimeSpan.FromSeconds((double)Volatile.Read(ref _stuckTimeoutTicks) / Stopwatch.Frequency); // acquire; a setting
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             // Release; waiters acquire-read it in StuckWait (a setting, it orders nothing else).
-            Volatile.Write(ref _stuckTimeoutTicks, value.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            Volatile.Write(ref _stuckTimeoutTicks, ToStopwatchTicks(value));
         }
     }
 
@@ -256,4 +256,11 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     }
 
     internal ReadOnlySpan<Core> Cores => _cores;
+
+    /// <summary>
+    /// A duration in <see cref="Stopwatch"/> ticks, saturating instead of overflowing (a TimeSpan's ticks times a
+    /// 1 GHz frequency overflows a long past about 15 minutes).
+    /// </summary>
+    internal static long ToStopwatchTicks(TimeSpan duration) =>
+        (long)Math.Min(long.MaxValue / 4, duration.TotalSeconds * Stopwatch.Frequency);
 }
