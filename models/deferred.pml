@@ -1,45 +1,63 @@
 /*
- * deferred.pml -- Protocol 2 of docs/DESIGN.md: deferred-work claim / run (O6, O5),
+ * deferred.pml -- Protocol 2 of docs/DESIGN.md: deferred-work claim / run (O6, O5) and Sync(),
  * on x86-TSO store buffers (tso.pml).
  *
- * Step -> code it mirrors  (STEP-MAP; see docs/VERIFICATION.md for the check against src/)
- *   Producer  Q0 write     the caller's write before DeferredWork.Queue / QueueOn (its datum)
- *             Q1 claim     DeferredWork.TryClaim: old = Interlocked.Or(ref _flags, Pending | Busy)
- *                                                                  [Deferred/DeferredWork.cs]
- *             Q2 decide    DeferredWork.TryClaim: old & Pending -> Coalesced (false), else owner
- *             Q3 queue     DeferredWork.Queue/QueueOn -> Inbox.Push (or the raised list): a CAS,
- *                          full fence                                       [Cores/Inbox.cs]
- *   Core      E0 detach    Core.RunBatch: Interlocked.Exchange(ref _head, null) [Cores/Core.cs]
- *             E1 next      DeferredWork.Execute: read next first (O5; a local here)
- *             E2 clear     DeferredWork.Execute: flags = Volatile.Read(ref _flags) & ~Pending;
- *                          Volatile.Write(ref _flags, flags)
- *             E3 fence     DeferredWork.Execute: Interlocked.MemoryBarrier() (O6)
- *             E4 func      DeferredWork.Execute: func() -- loads every producer's datum
- *             E5 unbusy    DeferredWork.Execute: Interlocked.CompareExchange(ref _flags,
- *                          flags & ~Busy, flags)
+ * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21)
+ *   Producer (DeferredWork.QueueOn / QueueLocal, Deferred/DeferredWork.cs)
+ *     Q0 write    the caller's write before queueing (its datum: w3 + i)
+ *     Q1 claim    DeferredWork.TryClaim: Interlocked.Or(ref _flags, Pending | Busy) (O6)
+ *     Q2 decide   DeferredWork.TryClaim: (old & Pending) == 0 -> owner; else QueueResult.Coalesced
+ *     Q3 queue    Core.Enqueue -> Inbox.Push (a CAS, full fence; or Core.EnqueueLocal on the
+ *                 caller's own core, the same order)                    [Cores/Core.cs, Inbox.cs]
+ *   Core (Core.RunBatch pass 2 / Core.RunList -> Core.RunEntry -> DeferredWork.Execute)
+ *     E0 detach   Core.ServiceHandlerWork -> Inbox.DetachAll: Interlocked.Exchange (or the local
+ *                 list); E1: next read before the run (O5; a local here)
+ *     E2 clear    DeferredWork.Execute: flags = Volatile.Read(ref _flags) & ~Pending;
+ *                 Volatile.Write(ref _flags, flags)  (two steps: not atomic)
+ *     E3 fence    DeferredWork.Execute: Interlocked.MemoryBarrier() (O6)
+ *     E4 func     DeferredWork.Execute -> Invoke(): loads every producer's datum
+ *     E5 unbusy   DeferredWork.Execute: Interlocked.CompareExchange(ref _flags, flags & ~Busy, flags)
+ *     E6 wake     DeferredWork.Execute: if the CAS succeeded and waiters.Count != 0 (the list
+ *                 reference was read before E5; its Count after E5) -> WaiterList.WakeAll ->
+ *                 Parker.Wake: Parked -> CAS(Running, Parked), the winner signals (Calls/WaiterList.cs,
+ *                 Cores/Parker.cs)
+ *   Sync() caller (DeferredWork.Sync from a thread outside the set; SYNCW = 1)
+ *     Y0 check    if (!IsBusy) return  (Volatile.Read(ref _flags))
+ *     Y1 register WaiterList.Add: Interlocked.Increment(ref _count) under its lock (full fence)
+ *     Y2 spin     Waiter.WaitUntil -> Waiter.Spin: NotBusy (Volatile.Read) SPINS times
+ *     Y3 park     Waiter.Park -> Parker.PrepareToPark: _event.Reset(); Interlocked.Exchange(Parked)
+ *     Y4 recheck  NotBusy -> Parker.CancelPark; else Parker.Park (no timeout modelled), back to Y3
+ *     Y5 leave    WaiterList.Remove (under its lock), return
+ *
+ * Memory words: w0 DeferredWork._flags (Pending 1, Busy 2), w1 WaiterList._count, w2 the Sync()
+ * caller's Parker._state, w3+i producer i's datum. Threads: T0..T(NP-1) producers, T(NP) the Sync()
+ * caller, T(NP+1) the core; each has a TSO store buffer (tso.pml).
  *
  * Properties
- *   P1 never queued twice           assert at Q3: the work is not already on a list
- *   P2 no lost trigger              ghost obligation owe[i] = k at every attempt k of producer i
- *                                   (claimed or coalesced); a func load of datum i that returns
- *                                   >= owe[i] after the attempt discharges it
- *   P3 quiescence (safety, timeout) when nothing can move: no obligation left, nothing queued,
- *                                   the work is free (flags == 0)
- *   L1 liveness (ltl live, -a -f)   [] (an obligation is open -> <> none is open)
+ *   P1 never queued twice            assert at Q3: the work is not already on a list
+ *   P2 no lost trigger               ghost obligation owe[i] = k at every attempt k of producer i
+ *                                    (claimed or coalesced); discharged only by a func load of
+ *                                    datum i, made after the attempt, that returns >= k
+ *   P3 quiescence (safety, timeout)  when nothing can move: no obligation left, nothing queued,
+ *                                    the work free (flags == 0), Sync() returned
+ *   L1 ltl live (pan -a -f)          [] (an obligation is open -> <> none is open) && <> Sync() returned
  *
- * Bounds (defaults): NP = 2 producers x ITER = 2 queue attempts each (datum k at attempt k),
- * 1 core running the work, store buffers of depth SBD = 2 on all 3 threads.
+ * Bounds: NP producers x ITER queue attempts (datum k at attempt k) + SYNCW Sync() callers, 1 core,
+ * store buffers of depth SBD = 2 (no thread has more than 1 store pending between two fences: SBD = 4
+ * explores the same states). verify.sh runs 2 x 2 + Sync, 3 x 2 without Sync, 2 x 3 + Sync.
  *
- * Bug switches (each must produce a counterexample)
- *   BUG_PLAIN_READ       Q1 preceded by a plain read of Pending that decides "coalesced"
- *                        (seed 2 / 2012 e0bbe2d80c41 pre-fix: "irq_work: Fix racy check on work
- *                        pending flag")
+ * Bug switches (each must produce a counterexample; see docs/VERIFICATION.md)
+ *   BUG_PLAIN_READ       a plain read of Pending before Q1 decides "coalesced" (seed 2: the racy
+ *                        check fixed by e0bbe2d80c41 "irq_work: Fix racy check on work pending flag")
+ *   BUG_CLAIM_BUSY_FAILS the same early plain read, but giving up on Busy too, so a queue while func
+ *                        runs is lost even on sequentially consistent memory (C7; the code's
+ *                        FaultInjection.RacyDeferredClaim)
  *   BUG_CAS_LOOP         Q1 as the 2012..2019 cmpxchg loop from a guessed value, whose failed
- *                        cmpxchg is not a barrier (2019 25269871db1a pre-fix: "irq_work: Fix
- *                        irq_work_claim() memory ordering")
- *   BUG_NO_FENCE         E3 removed (the runner's clear of Pending may pass func's loads; the
- *                        ordering the 2012 c8446b75be xchg and today's smp_mb() provide)
+ *                        cmpxchg is no barrier (fixed by 25269871db1a "irq_work: Fix irq_work_claim()
+ *                        memory ordering")
+ *   BUG_NO_FENCE         E3 removed (func's loads may pass the store clearing Pending)
  *   BUG_UNBUSY_STORE     E5 as a plain store (wipes a claim made while func ran; M7)
+ *   BUG_SYNC_COUNT_EARLY E6's waiters.Count read before E5 instead of after (lost Sync() wake-up)
  */
 
 #ifndef NP
@@ -49,12 +67,31 @@
 #define ITER 2
 #endif
 
-#define FLAGS   0       /* DeferredWork._flags */
-#define D0      1       /* D0 + i: producer i's datum */
-#define NVAR    (1 + NP)
+#ifndef SYNCW
+#define SYNCW 1         /* 1: a thread calls DeferredWork.Sync() once */
+#endif
+#ifndef SPINS
+#define SPINS 1
+#endif
 
-#define C       NP      /* the core running the work */
-#define NBUF    (NP + 1)
+#define FLAGS   0       /* DeferredWork._flags */
+#define COUNT   1       /* DeferredWork._syncWaiters._count (WaiterList) */
+#define WSTATE  2       /* the Sync() caller's Parker._state */
+#define D0      3       /* D0 + i: producer i's datum */
+#define NVAR    (3 + NP)
+
+#define S       NP      /* the Sync() caller */
+#define C       (NP + 1) /* the core running the work */
+#define NBUF    (NP + 2)
+
+#define RUNNING 0
+#define PARKED  2
+
+/* witnesses (see tso.pml) */
+#define W_COALESCED  1  /* a queue attempt coalesced (Pending was set) */
+#define W_QUEUE_BUSY 2  /* a queue attempt while func ran (Busy, not Pending) claimed it again */
+#define W_UNBUSY_CAS 3  /* the runner's CAS clearing Busy failed (a claim came during func) */
+#define W_SYNC_WAKE  4  /* the runner woke the parked Sync() caller */
 
 #define PENDING 1
 #define BUSY    2
@@ -63,7 +100,9 @@
 #include "tso.pml"
 
 byte q;                  /* the work is on a list (count) */
+bit  ev;                 /* the Sync() caller's event (kernel object: sequentially consistent) */
 byte owe[NP];            /* ghost: datum value a later func load must still see (0 = none) */
+bit  syncRet;            /* ghost: Sync() returned (or is not modelled) */
 
 #if NP > 2
 #define OWING (owe[0] != 0 || owe[1] != 0 || owe[2] != 0)
@@ -79,7 +118,7 @@ proctype Producer(byte i)
     bit claimed;
     do
     :: k <= ITER ->
-        ST(i, D0 + i, k);                                   /* Q0 */
+        atomic { ST(i, D0 + i, k); printf("P%d: datum := %d, queue attempt %d\n", i, k, k) };   /* Q0 */
 #if defined(BUG_PLAIN_READ)
         /* pre-2012: decide "already pending" on a plain read */
         atomic {
@@ -88,7 +127,20 @@ proctype Producer(byte i)
             owe[i] = k
         };
         if
-        :: g & PENDING -> skip                              /* coalesced */
+        :: g & PENDING -> printf("P%d: plain read saw Pending: coalesced\n", i)   /* coalesced */
+        :: else ->
+            atomic { FETCH_OR(i, FLAGS, CLAIMED, old); claimed = ((old & PENDING) == 0) }
+        fi;
+#elif defined(BUG_CLAIM_BUSY_FAILS)
+        /* CrossCore's FaultInjection.RacyDeferredClaim: an early plain read decides, and a work that
+           is Busy (running, not Pending) counts as claimed, so a queue while it runs is lost */
+        atomic {
+            LD(i, FLAGS, g);
+            claimed = 0;
+            owe[i] = k
+        };
+        if
+        :: g & CLAIMED -> printf("P%d: plain read saw %d: gives up\n", i, g)
         :: else ->
             atomic { FETCH_OR(i, FLAGS, CLAIMED, old); claimed = ((old & PENDING) == 0) }
         fi;
@@ -102,7 +154,7 @@ proctype Producer(byte i)
                owe[i] = k;
                if
                :: old == g -> claimed = 1; break
-               :: old != g && (old & PENDING) -> claimed = 0; break   /* coalesced */
+               :: old != g && (old & PENDING) -> claimed = 0; printf("P%d: failed CAS saw Pending: coalesced\n", i); break
                :: else -> g = old                                     /* retry */
                fi
            }
@@ -112,11 +164,14 @@ proctype Producer(byte i)
         atomic {
             FETCH_OR(i, FLAGS, CLAIMED, old);
             owe[i] = k;
-            claimed = ((old & PENDING) == 0)
+            claimed = ((old & PENDING) == 0);
+            if :: claimed -> printf("P%d: claimed\n", i) :: else -> printf("P%d: coalesced\n", i) fi;
+            REACH(W_COALESCED, !claimed);
+            REACH(W_QUEUE_BUSY, old == BUSY)
         };
 #endif
         if
-        :: claimed -> atomic { FENCE(i) -> assert(q == 0); q++ }   /* Q3, P1 */
+        :: claimed -> atomic { FENCE(i) -> printf("P%d: pushed\n", i); assert(q == 0); q++ }   /* Q3, P1 */
         :: else -> skip
         fi;
         k++
@@ -124,33 +179,85 @@ proctype Producer(byte i)
     od
 }
 
+/* DeferredWork.Sync() from a thread outside the set (Y0..Y5) */
+proctype Syncer()
+{
+    byte f, old, n;
+    LD(S, FLAGS, f);                                            /* Y0: if (!IsBusy) return */
+    if :: (f & BUSY) == 0 -> goto done :: else -> skip fi;
+    atomic { FENCE(S) -> mem[COUNT]++; printf("sync: registered (count %d)\n", mem[COUNT]) };   /* Y1 */
+    n = 0;                                                      /* Y2: Waiter.Spin */
+    do
+    :: LD(S, FLAGS, f);
+       if
+       :: (f & BUSY) == 0 -> goto unreg
+       :: (f & BUSY) != 0 && n + 1 < SPINS -> n++
+       :: (f & BUSY) != 0 && n + 1 >= SPINS -> break
+       fi
+    od;
+park:
+    ev = 0;                                                     /* Y3: Parker.PrepareToPark */
+    XCHG(S, WSTATE, PARKED, old);
+    LD(S, FLAGS, f);                                            /* Y4: re-check */
+    if :: (f & BUSY) == 0 -> ST(S, WSTATE, RUNNING); goto unreg :: else -> skip fi;
+    atomic { ev == 1 -> printf("sync: woken\n") };             /* Y4: Parker.Park */
+    ST(S, WSTATE, RUNNING);
+    goto park;
+unreg:
+    atomic { FENCE(S) -> mem[COUNT]--; printf("sync: unregistered\n") };   /* Y5: WaiterList.Remove */
+done:
+    atomic { printf("sync: returns\n"); syncRet = 1 }
+}
+
 proctype Core()
 {
-    byte f, r, old, i;
+    byte f, r, old, i, n;
 end_idle:
     do
-    :: atomic { FENCE(C) && q > 0 -> q = 0 };                  /* E0 (E1: next is a local) */
+    :: atomic { FENCE(C) && q > 0 -> q = 0; printf("core: detached the work\n") };   /* E0, E1 */
        LD(C, FLAGS, f);                                         /* E2 */
        f = f & ~PENDING;
        ST(C, FLAGS, f);
 #ifndef BUG_NO_FENCE
-       FENCE(C);                                                /* E3 */
+       atomic { FENCE(C) -> printf("core: fence\n") };          /* E3 */
 #endif
        i = 0;                                                   /* E4: func */
        do
        :: i < NP ->
            atomic {
                LD(C, D0 + i, r);
+               printf("core: func loads datum %d = %d (owed: %d)\n", i, r, owe[i]);
                if :: owe[i] != 0 && r >= owe[i] -> owe[i] = 0 :: else -> skip fi;
                i++
            }
        :: else -> break
        od;
-#ifdef BUG_UNBUSY_STORE
-       ST(C, FLAGS, f & ~BUSY)
-#else
-       CAS(C, FLAGS, f, f & ~BUSY, old)                         /* E5 */
+#ifdef BUG_SYNC_COUNT_EARLY
+       atomic { FENCE(C) -> n = mem[COUNT]; printf("core: reads waiters.Count = %d before its CAS\n", n) };
 #endif
+#ifdef BUG_UNBUSY_STORE
+       ST(C, FLAGS, f & ~BUSY);
+       old = f;
+#else
+       atomic { CAS(C, FLAGS, f, f & ~BUSY, old); REACH(W_UNBUSY_CAS, old != f) };   /* E5 */
+#endif
+#ifndef BUG_SYNC_COUNT_EARLY
+       if :: old == f -> LD(C, COUNT, n) :: else -> n = 0 fi;   /* E6: waiters.Count after E5 */
+#endif
+       if
+       :: old == f && n != 0 ->
+           /* E6: WaiterList.WakeAll (under its lock) -> Parker.Wake: Parked -> CAS, signal */
+           LD(C, WSTATE, r);
+           if
+           :: r == PARKED ->
+               atomic {
+                   CAS(C, WSTATE, PARKED, RUNNING, r);
+                   if :: r == PARKED -> ev = 1; printf("core: signals the Sync() caller\n"); REACH(W_SYNC_WAKE, true) :: else -> skip fi
+               }
+           :: else -> skip
+           fi
+       :: else -> skip
+       fi
     od
 }
 
@@ -160,13 +267,14 @@ active proctype Watchdog()
 end_wd:
     timeout ->
     atomic {
-        assert(q == 0 && mem[FLAGS] == 0);
+        assert(q == 0 && mem[FLAGS] == 0 && syncRet);
         assert(!OWING)
     }
 }
 
 init {
     atomic {
+        printf("legend: w0 DeferredWork._flags (Pending 1, Busy 2), w1 WaiterList._count, w2 Sync caller's Parker._state, w3+i datum of producer i; T0..T%d producers, T%d Sync caller, T%d core\n", NP - 1, S, C);
         run Producer(0);
 #if NP > 1
         run Producer(1);
@@ -174,8 +282,13 @@ init {
 #if NP > 2
         run Producer(2);
 #endif
+#if SYNCW
+        run Syncer();
+#else
+        syncRet = 1;
+#endif
         run Core()
     }
 }
 
-ltl live { [] (OWING -> <> !OWING) }
+ltl live { [] (OWING -> <> !OWING) && <> syncRet }

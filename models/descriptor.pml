@@ -1,51 +1,80 @@
 /*
- * descriptor.pml -- Protocol 1 of docs/DESIGN.md: call-descriptor claim / queue / release,
- * async (CallAsync) and sync (SyncCall + Waiter), on x86-TSO store buffers (tso.pml).
+ * descriptor.pml -- Protocol 1 of docs/DESIGN.md: call-descriptor claim / queue / release (O1, O2,
+ * O4, O5, O7), for async descriptors (CallAsync) and sync calls (SyncCall + Waiter), on x86-TSO
+ * store buffers (tso.pml).
  *
- * Step -> code it mirrors  (STEP-MAP; see docs/VERIFICATION.md for the check against src/)
- *   Sender     A1 claim     CallDescriptor.TryClaim: Interlocked.CompareExchange(ref _flags, 1, 0),
- *                           non-zero -> Busy (O1)                          [Calls/CallDescriptor.cs]
- *              A2 queue     Inbox.Push: CAS on the inbox head, a full fence (O2)     [Cores/Inbox.cs]
- *   Core       R0 detach    Core.RunBatch: Interlocked.Exchange(ref _head, null)      [Cores/Core.cs]
- *              R1 read      Core.RunBatch pass 2 -> CallDescriptor.Execute: read next, func, state
- *              R2 release   CallDescriptor.Execute: Volatile.Write(ref _flags, 0)
- *              R3 fence     CallDescriptor.Execute: Interlocked.MemoryBarrier() (O4)
- *              R4 func      CallDescriptor.Execute: func(state) -- loads every sender's datum
- *   SyncCall   S1 queue     SyncCall (flags preset 1 by the owner), Inbox.Push     [Calls/SyncCall.cs]
- *   Core       S2 func      Core.RunBatch pass 1 -> SyncCall.Execute: func(state) -- stores RESULT
- *              S3 release   SyncCall.Execute: Interlocked.Exchange(ref _flags, 0) (O4, O7)
- *              S4 wake      SyncCall.Execute: read the waiter's Parker state; Parked ->
- *                           CAS(Parked -> Running), the winner signals     [Cores/Parker.cs]
- *   Waiter     W1 spin      Waiter.Wait: Volatile.Read(ref _flags) until 0, SPINS times [Calls/Waiter.cs]
- *              W2 park      Waiter.Wait / Parker: event.Reset(); Interlocked.Exchange(ref _state, Parked)
- *              W3 recheck   Waiter.Wait: re-read _flags; 0 -> Running, return
- *              W4 block     Waiter.Wait: block on the event; woken -> Volatile.Write(_state, Running)
- *              W5 return    Waiter.Wait returns; the caller reads func's result
+ * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21)
+ *   Async sender (CoreSet.CallAsync, Calls/CoreSet.Calls.cs)
+ *     A0 write    the caller's write before the attempt (its datum: w4 + i)
+ *     A1 claim    CallDescriptor.TryClaim (Calls/CallDescriptor.cs):
+ *                 Interlocked.CompareExchange(ref _flags, InFlight, Free); non-zero -> Busy (O1)
+ *                 (CallAsync<TState> then writes State while it holds the claim: a plain store
+ *                 published by A2, read by R1; not modelled separately)
+ *     A2 queue    Core.Enqueue -> Inbox.Push (Cores/Core.cs, Cores/Inbox.cs): the head CAS, a
+ *                 full fence (O2). The wake-up that follows is inbox.pml's business.
+ *   Core, async entry (Core.RunBatch pass 2 -> Core.RunEntry, Cores/Core.cs)
+ *     R0 detach   Core.ServiceHandlerWork -> Inbox.DetachAll: Interlocked.Exchange(ref _head, null)
+ *     R1 read     CallDescriptor<TState>.Execute (Calls/CallDescriptor{TState}.cs) and
+ *                 NoWaitCall.Execute (Calls/NoWaitCall.cs): next, Function, State read first (O5)
+ *     R2 release  CallDescriptor.ReleaseBeforeInvoke: Volatile.Write(ref _flags, Free)
+ *     R3 fence    CallDescriptor.ReleaseBeforeInvoke: Interlocked.MemoryBarrier() (O4)
+ *     R4 func     function(state): loads every sender's datum
+ *   Sync caller (CoreSet.QueueSync / WaitSync, Calls/CoreSet.Calls.cs)
+ *     S1 queue    SyncCall.Prepare (Calls/SyncCall.cs): _locked = 1 (plain; the initial value of
+ *                 w1 here), then Core.Enqueue -> Inbox.Push
+ *     W1 spin     Waiter.WaitUntil -> Waiter.Spin (Calls/Waiter.cs): SyncCall.IsReleased
+ *                 (Volatile.Read(ref _locked)) SPINS times; the parker stays Running
+ *     W2 park     Waiter.Park -> Parker.PrepareToPark (Cores/Parker.cs): _event.Reset();
+ *                 Interlocked.Exchange(ref _state, Parked) (O7)
+ *     W3 recheck  Waiter.Park: condition.IsSatisfied -> Parker.CancelPark (Volatile.Write Running)
+ *     W4 block    Parker.Park: _event.Wait (modelled without timeout), Volatile.Write Running,
+ *                 then back to W2
+ *     W5 return   CoreSet.WaitSync: reads call.Error / the function's effects (w3)
+ *   No-wait owner (-DNOWAIT replaces the sync caller; CoreSet.QueueNoWait, Calls/NoWaitCall.cs)
+ *     N1 first    CallDescriptor.TryClaim on its own NoWaitCall (free), Prepare, Core.Enqueue
+ *     N2 second   TryClaim fails while the first is queued -> Waiter.WaitUntil(NoWaitCall.Free):
+ *                 W1..W4 on IsInFlight (Volatile.Read(ref _flags))
+ *     N3 reuse    TryClaim again (only the owner claims it: must succeed)
+ *     N4 release  NoWaitCall.Execute -> CallDescriptor.ReleaseBeforeInvoke: Volatile.Write(Free) +
+ *                 Interlocked.MemoryBarrier()
+ *     N5 wake     NoWaitCall.Execute: Owner.Wake() (Parker.Wake as in S4), then the function
+ *   Core, sync entry (Core.RunBatch pass 1 -> SyncCall.Execute)
+ *     S2 func     Function(State): stores its effect (w3 := 1)
+ *     S3 release  Interlocked.Exchange(ref _locked, 0) (O4 release + O7 fence)
+ *     S4 wake     waiter?.Wake() -> Parker.Wake: Volatile.Read(ref _state); Parked ->
+ *                 Parker.WakeSlow: CAS(ref _state, Running, Parked), the winner _event.Set()
  *
- * The inbox itself (Treiber stack, wake-ups) is abstracted here to "push is a full-fence atomic
- * step, detach takes everything"; inbox.pml verifies that part.
+ * Memory words: w0 CallDescriptor._flags, w1 SyncCall._locked (with -DNOWAIT: the owner's
+ * NoWaitCall._flags), w2 the waiter's Parker._state, w3 the sync function's effect, w4+i sender i's
+ * datum. Threads: T0..T(NS-1) async senders, T(NS) the sync caller (or no-wait owner), T(NS+1)
+ * the core; each has a TSO store buffer (tso.pml).
  *
  * Properties
- *   P1 never on the inbox twice           assert at A2: the async descriptor is not queued
- *   P2 exactly one claim per release      assert at A1 success: claims == releases
- *   P3 Busy => the next run sees the      ghost obligation: a sender whose attempt k (datum k) got
- *      sender's prior write               Busy while claim e held the lock requires run e's load of
- *                                         its datum to return >= k (checked whichever comes first)
- *   P4 sync waiter returns only after     assert at W5: func finished and its RESULT store is seen
- *      the function finished
- *   P5 quiescence (safety, via timeout)   when nothing can move: waiter returned, every claim run
- *                                         and released, every Busy obligation discharged
- *   L1 liveness (ltl live, pan -a -f)     [] (claims != releases -> <> claims == releases)
- *                                         && <> waiter returned
+ *   P1 never on the inbox twice          assert at A2: the descriptor is not already queued
+ *   P2 exactly one claim per release     assert at a successful A1: claims == releases
+ *   P3 Busy => the next run sees the     ghost obligation: attempt k of sender i (datum k) answered
+ *      sender's prior write              Busy while claim e held the lock => run e's load of the
+ *                                        datum returns >= k (checked whichever happens first)
+ *   P4 a sync waiter never returns       assert at W5: the function finished and its effect is seen
+ *      before the function finished      (-DNOWAIT: the owner's re-claim at N3 succeeds)
+ *   P5 quiescence (safety, `timeout`)    when nothing can move: the waiter returned, every claim
+ *                                        was run and released, every Busy obligation discharged
+ *   L1 ltl live (pan -a -f)              [] (claims != releases -> <> claims == releases)
+ *                                        && <> waiter returned
  *
- * Bounds (defaults): NS = 2 async senders x ITER = 2 attempts each, 1 sync caller (SPINS = 1
- * spin read before parking), 1 core, store buffers of depth SBD = 2 on all 4 threads.
+ * Bounds: NS async senders x ITER attempts each (defaults 2 x 2; verify.sh also runs 3 x 1),
+ * 1 sync caller (SPINS = 1 spin read before parking), 1 core, store buffers of depth SBD = 2 (no
+ * thread here has more than 1 store pending between two fences: SBD = 4 explores the same states).
  *
- * Bug switches (each must produce a counterexample)
+ * Bug switches (each must produce a counterexample; see docs/VERIFICATION.md)
  *   BUG_PLAIN_CLAIM        A1 as mainline's plain test of LOCK then plain store (seed 1 pre-fix)
- *   BUG_ASYNC_NO_FENCE     R3 removed (seed 1 without the full fence between release and func)
- *   BUG_SYNC_EARLY_RELEASE sync descriptor released before func, like an async one (2015 SYNC split)
+ *   BUG_ASYNC_NO_FENCE     R3 removed (seed 1 without the full fence between release and func);
+ *                          with -DNOWAIT also N4's fence, which orders the release before N5's read
+ *   BUG_SYNC_EARLY_RELEASE sync call released before its function, like an async one (what the
+ *                          2015 SYNC/ASYNC split, 8053871d0f7f, exists to prevent)
  *   BUG_SYNC_PLAIN_RELEASE S3 as Volatile.Write instead of Interlocked.Exchange (lost waiter wake-up)
+ *   BUG_NOWAIT_NO_WAKE     with -DNOWAIT: N5 removed, as in the code before 2026-11-21 09:09 (a parked
+ *                          no-wait owner is never woken by the release)
  */
 
 #ifndef NS
@@ -74,6 +103,12 @@
 #define RUNNING 0
 #define PARKED  2
 
+/* witnesses (see tso.pml) */
+#define W_BUSY      1   /* an attempt answered Busy */
+#define W_BUSY_SEEN 2   /* the run owed to a Busy sender loaded its datum */
+#define W_REUSE     3   /* the descriptor was claimed again after a release */
+#define W_WAKE      4   /* the core woke the parked sync waiter */
+
 #include "tso.pml"
 
 byte qa;                 /* the async descriptor is on the inbox (count) */
@@ -92,14 +127,19 @@ bit  waiterRet;          /* the waiter has returned */
 /* Busy answer of sender i, attempt k, while claim e = claims holds the lock (P3) */
 inline ON_BUSY(i, k) {
     if
-    :: lastEp[i] == claims -> assert(lastVal[i] >= k)   /* run e already loaded the datum */
-    :: else -> obl[i * ITER + k - 1] = claims            /* run e must load it later */
+    :: lastEp[i] == claims ->                            /* run e already loaded the datum */
+        printf("S%d: Busy (claim %d holds it), but that run already loaded datum %d = %d < %d\n", i, claims, i, lastVal[i], k);
+        assert(lastVal[i] >= k)
+    :: else -> obl[i * ITER + k - 1] = claims;           /* run e must load it later */
+               printf("S%d: Busy: run %d must see datum %d >= %d\n", i, claims, i, k);
+               REACH(W_BUSY, true)
     fi
 }
 
 /* run e loaded value r of sender i's datum: discharge i's obligations for run e (P3) */
 #define CHECK_OBL(i, k, e, r) \
-    if :: obl[i * ITER + k] == e -> assert(r >= k + 1); obl[i * ITER + k] = 0 \
+    if :: obl[i * ITER + k] == e -> assert(r >= k + 1); obl[i * ITER + k] = 0; \
+             REACH(W_BUSY_SEEN, true) \
        :: else -> skip fi
 
 proctype Sender(byte i)
@@ -107,7 +147,7 @@ proctype Sender(byte i)
     byte k = 1, old;
     do
     :: k <= ITER ->
-        ST(i, D0 + i, k);                       /* the caller's write before the attempt */
+        ST(i, D0 + i, k);                       /* A0: the caller's write before the attempt */
 #ifdef BUG_PLAIN_CLAIM
         /* mainline smp_call_function_single_async: if (flags & LOCK) return -EBUSY;
            flags = LOCK; smp_wmb() (a no-op on TSO) */
@@ -117,13 +157,19 @@ proctype Sender(byte i)
         }
         if
         :: old == 0 ->
-            atomic { ST(i, FLAGS, 1); assert(claims == releases); claims++ }
+            atomic {
+                ST(i, FLAGS, 1);
+                printf("S%d: claimed by a plain store (claims %d, releases %d)\n", i, claims + 1, releases);
+                assert(claims == releases); claims++
+            }
 #else
         /* A1: CallDescriptor.TryClaim */
         atomic {
             CAS(i, FLAGS, 0, 1, old);
             if
-            :: old == 0 -> assert(claims == releases); claims++     /* P2 */
+            :: old == 0 -> assert(claims == releases); claims++;    /* P2 */
+                           printf("S%d: claimed (claim %d)\n", i, claims);
+                           REACH(W_REUSE, claims > 1)
             :: else -> ON_BUSY(i, k)                                /* Busy */
             fi
         }
@@ -131,7 +177,7 @@ proctype Sender(byte i)
         :: old == 0 ->
 #endif
             /* A2: Inbox.Push (full fence) */
-            atomic { FENCE(i) -> assert(qa == 0); qa++ }            /* P1 */
+            atomic { FENCE(i) -> printf("S%d: pushed\n", i); assert(qa == 0); qa++ }   /* P1 */
         :: else -> skip                                             /* answered Busy */
         fi;
         k++
@@ -142,37 +188,72 @@ proctype Sender(byte i)
 proctype Waiter()
 {
     byte r, old, n;
-    /* S1: the owner preset _flags = 1 (initial value of mem[SFLAGS]); push */
+    bit again;
+#ifdef NOWAIT
+    /* N1: CoreSet.QueueNoWait, first call: the NoWaitCall is free: TryClaim (CAS), Prepare, push */
+    CAS(W, SFLAGS, 0, 1, old);
+    assert(old == 0);
+    atomic { FENCE(W) -> qs = 1; printf("owner: pushed its no-wait call\n") };
+    /* N2: second call through the same descriptor: TryClaim fails while the first is still queued,
+       then Waiter.WaitUntil(NoWaitCall.Free): spin and park exactly as W1..W4, on IsInFlight */
+    CAS(W, SFLAGS, 0, 1, old);
+    if :: old == 0 -> again = 1; goto done :: else -> skip fi;
+#else
+    /* S1: SyncCall.Prepare sets _locked = 1 (initial value of mem[SFLAGS]); Core.Enqueue -> Inbox.Push */
     atomic { FENCE(W) -> qs = 1 };
-    /* W1: spin */
-spin:
+#endif
+    /* W1: Waiter.WaitUntil / Waiter.Spin: IsReleased read SPINS times (the parker stays Running) */
     n = 0;
     do
     :: LD(W, SFLAGS, r);
        if
        :: r == 0 -> goto done
-       :: r != 0 && n < SPINS -> n++
-       :: r != 0 && n >= SPINS -> break
+       :: r != 0 && n + 1 < SPINS -> n++
+       :: r != 0 && n + 1 >= SPINS -> break
        fi
     od;
-    /* W2: park */
+park:
+    /* W2: Waiter.Park -> Parker.PrepareToPark: event.Reset(); Interlocked.Exchange(_state, Parked) */
     ev_w = 0;
     XCHG(W, WSTATE, PARKED, old);
-    /* W3: re-check */
+    /* W3: re-check; satisfied -> Parker.CancelPark (Volatile.Write Running) */
     LD(W, SFLAGS, r);
     if
     :: r == 0 -> ST(W, WSTATE, RUNNING); goto done
     :: else -> skip
     fi;
-    /* W4: block; a lost wake-up leaves the waiter here forever (P5, L1) */
-    ev_w == 1;
+    /* W4: Parker.Park: block on the event (no timeout modelled), then Volatile.Write Running; loop.
+       A lost wake-up leaves the waiter here forever (P5, L1). */
+    atomic { ev_w == 1 -> printf("waiter: woken\n") };
     ST(W, WSTATE, RUNNING);
-    goto spin;
+    goto park;
 done:
-    /* W5: return; read func's effect (Volatile.Read of _flags above was the acquire) */
-    LD(W, RESULT, r);
-    assert(syncDone && r == 1);                                     /* P4 */
-    waiterRet = 1
+#ifdef NOWAIT
+    /* N3: the descriptor is free: QueueNoWait claims it again (Debug.Assert(claimed)) */
+    if :: !again -> CAS(W, SFLAGS, 0, 1, old); assert(old == 0) :: else -> skip fi;
+    atomic { printf("owner: has its descriptor back\n"); waiterRet = 1 }
+#else
+    /* W5: return; read func's effect (the acquire read of _locked above orders it) */
+    atomic {
+        LD(W, RESULT, r);
+        printf("waiter: returns (function finished: %d)\n", syncDone);
+        assert(syncDone && r == 1);                                 /* P4 */
+        waiterRet = 1
+    }
+#endif
+}
+
+/* S4 / N5: Parker.Wake on the waiter's parker, after a full fence that follows the release */
+inline WAKE_WAITER() {
+    LD(C, WSTATE, r);
+    if
+    :: r == PARKED ->
+        atomic {
+            CAS(C, WSTATE, PARKED, RUNNING, old);
+            if :: old == PARKED -> ev_w = 1; printf("core: signals the waiter\n"); REACH(W_WAKE, true) :: else -> skip fi
+        }
+    :: else -> skip
+    fi
 }
 
 inline SYNC_RELEASE_AND_WAKE() {
@@ -181,12 +262,7 @@ inline SYNC_RELEASE_AND_WAKE() {
 #else
     XCHG(C, SFLAGS, 0, old);                    /* S3 */
 #endif
-    LD(C, WSTATE, r);                           /* S4 */
-    if
-    :: r == PARKED ->
-        atomic { CAS(C, WSTATE, PARKED, RUNNING, old); if :: old == PARKED -> ev_w = 1 :: else -> skip fi }
-    :: else -> skip
-    fi
+    WAKE_WAITER()                               /* S4 */
 }
 
 proctype Core()
@@ -195,15 +271,29 @@ proctype Core()
 end_idle:
     do
     :: /* R0: detach the whole inbox (Interlocked.Exchange: full fence) */
-       atomic { FENCE(C) && qa + qs > 0 -> ba = qa; bs = qs; qa = 0; qs = 0 };
+       atomic {
+           FENCE(C) && qa + qs > 0 -> ba = qa; bs = qs; qa = 0; qs = 0;
+           printf("core: detached %d async, %d sync\n", ba, bs)
+       };
        /* pass 1: sync entries first */
        if
        :: bs > 0 ->
-#ifdef BUG_SYNC_EARLY_RELEASE
+#if defined(NOWAIT)
+           /* N4: NoWaitCall.Execute: Function/State/Owner read, ReleaseBeforeInvoke (Volatile.Write
+              + Interlocked.MemoryBarrier), N5: owner.Wake(), then the function */
+           atomic { ST(C, SFLAGS, 0); printf("core: released the no-wait call\n") };
+#ifndef BUG_ASYNC_NO_FENCE
+           atomic { FENCE(C) -> printf("core: fence\n") };
+#endif
+#ifndef BUG_NOWAIT_NO_WAKE
+           WAKE_WAITER();
+#endif
+           atomic { ST(C, RESULT, 1); syncDone = 1; printf("core: no-wait function done\n") }
+#elif defined(BUG_SYNC_EARLY_RELEASE)
            SYNC_RELEASE_AND_WAKE();
-           atomic { ST(C, RESULT, 1); syncDone = 1 }
+           atomic { ST(C, RESULT, 1); syncDone = 1; printf("core: sync function done\n") }
 #else
-           atomic { ST(C, RESULT, 1); syncDone = 1 };                /* S2: func */
+           atomic { ST(C, RESULT, 1); syncDone = 1; printf("core: sync function done\n") };   /* S2 */
            SYNC_RELEASE_AND_WAKE()
 #endif
        :: else -> skip
@@ -212,9 +302,9 @@ end_idle:
        if
        :: ba > 0 ->
            /* R1: next, func, state read before the release (locals; nothing shared) */
-           atomic { ST(C, FLAGS, 0); releases++; e = releases };    /* R2: release */
+           atomic { ST(C, FLAGS, 0); releases++; e = releases; printf("core: released claim %d\n", e) };  /* R2 */
 #ifndef BUG_ASYNC_NO_FENCE
-           FENCE(C);                                                /* R3 */
+           atomic { FENCE(C) -> printf("core: fence\n") };          /* R3 */
 #endif
            /* R4: func loads every sender's datum */
            i = 0;
@@ -223,6 +313,7 @@ end_idle:
                atomic {
                    LD(C, D0 + i, r);
                    lastEp[i] = e; lastVal[i] = r;
+                   printf("core: func of claim %d loads datum %d = %d\n", e, i, r);
                    CHECK_OBL(i, 0, e, r);
 #if ITER > 1
                    CHECK_OBL(i, 1, e, r);
@@ -257,7 +348,10 @@ end_wd:
 
 init {
     atomic {
+        printf("legend: w0 CallDescriptor._flags, w1 SyncCall._locked, w2 waiter Parker._state, w3 sync effect, w4+i datum of sender i; T0..T%d senders, T%d waiter, T%d core\n", NS - 1, W, C);
+#ifndef NOWAIT
         mem[SFLAGS] = 1;
+#endif
         run Sender(0);
 #if NS > 1
         run Sender(1);

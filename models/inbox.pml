@@ -1,48 +1,56 @@
 /*
- * inbox.pml -- Protocol 3 of docs/DESIGN.md: inbox push, poll / park / wake-up (O2, O3, O7),
- * and the multi-core caller's wait (O3), on x86-TSO store buffers (tso.pml).
+ * inbox.pml -- Protocol 3 of docs/DESIGN.md: inbox push, poll / park / wake-up (O2, O3, O7), and
+ * the waiting caller who must wait for every core it queued to (O3), on x86-TSO store buffers.
  *
- * Step -> code it mirrors  (STEP-MAP; see docs/VERIFICATION.md for the check against src/)
- *   Sender  K1 push       Inbox.Push: read head, entry.Next = head, CAS head -> entry (full fence,
- *                         O2); returns head == null ("was empty")            [Cores/Inbox.cs]
- *           K2 kick       Core.Kick, only if K1 returned "was empty" (O3): s = Volatile.Read(
- *                         ref _state)                                         [Cores/Core.cs]
- *           K3 wake       Core.Kick / Parker: s == Parked -> Interlocked.CompareExchange(ref
- *                         _state, Running, Parked); the winner signals the event [Cores/Parker.cs]
- *                         s == Polling or Running -> nothing (a wake-up avoided)
- *           K4 wait       CoreSet.CallMany (sender 1 only): wait until its call has run on every
- *                         core it queued to, woken or not (O3)  [Cores/CoreSet*.cs, Calls/Waiter.cs]
- *   Core    I0 batch      Core.RunBatch: Interlocked.Exchange(ref _head, null), run the batch
- *           I1 poll       Core.Idle: Volatile.Write(ref _state, Polling); spin reading _head
- *                         (POLL reads, each may see the entry and go back to Running)
- *           I2 park       Core.Idle: event.Reset(); Interlocked.Exchange(ref _state, Parked) (O7)
- *           I3 recheck    Core.Idle: re-read _head; work -> Volatile.Write(_state, Running), loop
- *           I4 block      Core.Idle: block on the event; woken -> Volatile.Write(_state, Running)
+ * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21)
+ *   Sender (Core.Enqueue, Cores/Core.cs)
+ *     K1 push     Inbox.Push (Cores/Inbox.cs): read _head, entry.Next = head, CAS _head -> entry
+ *                 (full fence, O2), retried until it succeeds; returns WasEmpty if head was null
+ *     K2 kick     Core.Kick -> Parker.Wake (Cores/Parker.cs), only after WasEmpty (O3):
+ *                 Volatile.Read(ref _state); Polling -> WakeResult.Avoided; Running -> NotNeeded
+ *     K3 wake     Parker.WakeSlow: CAS(ref _state, Running, Parked); the winner _event.Set()
+ *     K4 wait     sender 1 only: CoreSet.CallManyCore(wait: true) -> QueueSync / WaitSync
+ *                 (Calls/CoreSet.Calls.cs): waits for every core it queued to, woken or not (O3).
+ *                 The wait itself (release + Waiter) is verified in descriptor.pml.
+ *   Core (Core.ThreadMain loop, Cores/Core.cs)
+ *     I0 batch    Core.ServiceHandlerWork -> Inbox.DetachAll: Volatile.Read pre-check of _head,
+ *                 then Interlocked.Exchange(ref _head, null); Core.RunBatch runs the batch
+ *     I1 poll     Core.Idle: Parker.BeginPolling (Volatile.Write Polling); Inbox.HasWork
+ *                 (Volatile.Read) POLL times; work -> Parker.SetRunning (Volatile.Write Running)
+ *     I2 park     Core.Idle -> Parker.PrepareToPark: _event.Reset();
+ *                 Interlocked.Exchange(ref _state, Parked) (O7)
+ *     I3 recheck  Core.Idle: ShouldWake (Inbox.HasWork) -> Parker.CancelPark (Volatile.Write Running)
+ *     I4 block    Parker.Park(LazyTimeoutMs() = infinite: no lazy work): _event.Wait, then
+ *                 Volatile.Write Running
  *
- * The Treiber stack is abstracted to a count: a push is one full-fence atomic step that returns
- * whether the count was 0 (the linearisation point of the CAS loop); a detach takes all. The
- * batch's contents and the descriptor protocol are in descriptor.pml / deferred.pml.
+ * The Treiber stack is abstracted to a count: a push is one full-fence atomic step that reports
+ * whether the count was 0 (the linearisation point of Push's CAS loop); a detach takes all. What
+ * the batch contains and how each entry is released are in descriptor.pml / deferred.pml.
+ * Memory words: w0 Inbox._head (as a count), w1 the core's Parker._state (0 Running, 1 Polling,
+ * 2 Parked). Threads: T0..T(NS-1) senders (T1 waits for its calls), T(NS) the core.
  *
  * Properties
- *   P1 wake-ups skipped only when the   assert at K2, atomically with the read of _state: if the
- *      core polls (or runs)             sender skips the wake-up, the core has not yet committed
- *                                       to block (it will still read the inbox)
- *   P2 the waiting caller returns only  assert at K4's end: its call has run
+ *   P1 wake-ups skipped only when the    assert at K2, atomically with the read of _state: a
+ *      core polls (or runs)              sender that owes the wake-up and skips it finds the core
+ *                                        not yet committed to block (it will read its inbox again)
+ *                                        or already signalled
+ *   P2 the waiting caller returns only   assert at the end of K4: its call has run
  *      after its call ran
- *   P3 no lost wake-up (safety,         when nothing can move (the core blocked on its event):
- *      via timeout)                     the inbox is empty, every push ran, the caller returned
- *   L1 liveness (ltl live, -a -f)       [] (pushed != ran -> <> pushed == ran)  (every pushed
- *                                       request is eventually run)
+ *   P3 no lost wake-up (safety, via      when nothing can move (the core blocked on its event):
+ *      `timeout`)                        the inbox is empty, every push ran, the caller returned
+ *   L1 ltl live (pan -a -f)              [] (pushed != ran -> <> pushed == ran): every pushed
+ *                                        request is eventually run
  *
- * Bounds (defaults): NS = 2 senders x ITER = 2 pushes each (sender 1's pushes are waiting calls),
- * 1 core with POLL = 1 poll read, store buffers of depth SBD = 2 on all 3 threads.
+ * Bounds: NS senders x ITER pushes each (sender 1's pushes are waiting calls), 1 core with POLL = 1
+ * poll read, store buffers of depth SBD = 3 (no thread here ever has more than 3 stores pending
+ * between two fences: SBD = 4 explores the same states). verify.sh runs 2 x 2, 2 x 3 and 3 x 1.
  *
- * Bug switches (each must produce a counterexample)
- *   BUG_PARK_NO_FENCE    I2 as Volatile.Write: the store of Parked can pass the re-check load
+ * Bug switches (each must produce a counterexample; see docs/VERIFICATION.md)
+ *   BUG_PARK_NO_FENCE    I2 as Volatile.Write: the store of Parked can pass the re-check's load
  *   BUG_PARK_NO_RECHECK  I3 removed: the core blocks without re-reading the inbox
- *   BUG_SKIP_WAIT        K4 skipped when the sender sent no wake-up (the 2025 a12a498a9738
- *                        "smp: Don't wait for remote work done if not needed", reverted by
- *                        946a72819825 "smp: Wait only if work was enqueued")
+ *   BUG_SKIP_WAIT        K4 skipped when the caller sent no wake-up (a12a498a9738 "smp: Don't wait
+ *                        for remote work done if not needed", 2025; fixed by 946a72819825 "smp:
+ *                        Wait only if work was enqueued")
  */
 
 #ifndef NS
@@ -55,6 +63,10 @@
 #define POLL 1
 #endif
 
+#ifndef SBD
+#define SBD 3           /* the core can have 3 stores pending (Running, Polling, Running): exact */
+#endif
+
 #define HEAD    0       /* Inbox._head, as the number of queued entries */
 #define STATE   1       /* the core's Parker._state */
 #define NVAR    2
@@ -65,6 +77,12 @@
 #define RUNNING 0
 #define POLLING 1
 #define PARKED  2
+
+/* witnesses (see tso.pml) */
+#define W_AVOIDED   1   /* a pusher skipped the wake-up because the core was polling */
+#define W_SENT      2   /* a pusher signalled the parked core */
+#define W_NONEMPTY  3   /* a push found the inbox non-empty (no wake-up owed) */
+#define W_RECHECK   4   /* the core's re-check after publishing Parked found work */
 
 #include "tso.pml"
 
@@ -91,19 +109,26 @@ proctype Sender(byte i)
             was = (mem[HEAD] == 0);
             mem[HEAD]++;
             pushed++;
-            if :: i == 1 -> mineQueued = 1; mineDone = 0 :: else -> skip fi
+            if :: i == 1 -> mineQueued = 1; mineDone = 0 :: else -> skip fi;
+            printf("S%d: pushed (inbox was empty: %d)\n", i, was);
+            REACH(W_NONEMPTY, !was)
         };
         if
         :: was ->
             /* K2: Core.Kick */
             atomic {
                 LD(i, STATE, s);
-                assert(s == PARKED || !willBlock || ev)                  /* P1 */
+                printf("S%d: core state %d (0 running, 1 polling, 2 parked); core committed to block: %d\n", i, s, willBlock);
+                assert(s == PARKED || !willBlock || ev);                 /* P1 */
+                REACH(W_AVOIDED, s == POLLING)
             };
             if
             :: s == PARKED ->
                 /* K3 */
-                atomic { CAS(i, STATE, PARKED, RUNNING, old); if :: old == PARKED -> ev = 1; sent = 1 :: else -> skip fi }
+                atomic {
+                    CAS(i, STATE, PARKED, RUNNING, old);
+                    if :: old == PARKED -> ev = 1; sent = 1; printf("S%d: signals the core\n", i); REACH(W_SENT, true) :: else -> skip fi
+                }
             :: else -> skip                                               /* wake-up avoided */
             fi
         :: else -> skip                                                   /* the earlier pusher wakes */
@@ -111,12 +136,15 @@ proctype Sender(byte i)
         if
         :: i == 1 ->
 #ifdef BUG_SKIP_WAIT
-            if :: !sent -> goto ret :: else -> skip fi;
+            if :: !sent -> printf("S1: sent no wake-up: does not wait\n"); goto ret :: else -> skip fi;
 #endif
             mineDone == 1;                                                /* K4: wait */
 ret:
-            assert(mineDone);                                             /* P2 */
-            callerRet = (k == ITER)
+            atomic {
+                printf("S1: returns (its call has run: %d)\n", mineDone);
+                assert(mineDone);                                         /* P2 */
+                callerRet = (k == ITER)
+            }
         :: else -> skip
         fi;
         k++
@@ -128,15 +156,23 @@ proctype Core()
 {
     byte r, old, n, polls;
 top:
-    /* I0: detach and run the batch */
-    atomic {
-        FENCE(C) ->
-        n = mem[HEAD]; mem[HEAD] = 0;
-        ran = ran + n;
-        if :: mineQueued && n > 0 -> mineQueued = 0; mineDone = 1 :: else -> skip fi
-    };
-    if :: n > 0 -> goto top :: else -> skip fi;
-    /* I1: poll */
+    /* I0: Core.ServiceHandlerWork -> Inbox.DetachAll: a Volatile.Read pre-check of _head, then
+       Interlocked.Exchange(ref _head, null) and Core.RunBatch (abstracted: the batch runs at once) */
+    LD(C, HEAD, r);
+    if
+    :: r != 0 ->
+        atomic {
+            FENCE(C) ->
+            n = mem[HEAD]; mem[HEAD] = 0;
+            ran = ran + n;
+            printf("core: detached and ran %d\n", n);
+            if :: mineQueued -> mineQueued = 0; mineDone = 1 :: else -> skip fi
+        };
+        goto top
+    :: else -> skip
+    fi;
+    /* I1: Core.Idle: Parker.BeginPolling (Volatile.Write Polling); poll Inbox.HasWork POLL times;
+       work -> Parker.SetRunning (Volatile.Write Running) and back to the loop */
     ST(C, STATE, POLLING);
     polls = 0;
     do
@@ -145,26 +181,28 @@ top:
         if :: r != 0 -> ST(C, STATE, RUNNING); goto top :: else -> polls++ fi
     :: else -> break
     od;
-    /* I2: park */
+    /* I2: Parker.PrepareToPark: event.Reset(); Interlocked.Exchange(ref _state, Parked) */
     ev = 0;
 #ifdef BUG_PARK_NO_FENCE
     ST(C, STATE, PARKED);
 #else
     XCHG(C, STATE, PARKED, old);
 #endif
-    /* I3: re-check */
+    /* I3: Core.Idle: ShouldWake (Inbox.HasWork) -> Parker.CancelPark (Volatile.Write Running) */
 #ifndef BUG_PARK_NO_RECHECK
     atomic {
         LD(C, HEAD, r);
-        if :: r == 0 -> willBlock = 1 :: else -> skip fi
+        if :: r == 0 -> willBlock = 1 :: else -> skip fi;
+        REACH(W_RECHECK, r != 0)
     };
     if :: r != 0 -> ST(C, STATE, RUNNING); goto top :: else -> skip fi;
 #else
     willBlock = 1;
 #endif
-    /* I4: block */
+    /* I4: Parker.Park: block on the event (infinite timeout: no lazy work), then Volatile.Write
+       Running */
 end_blocked:
-    atomic { ev == 1 -> willBlock = 0 };
+    atomic { ev == 1 -> willBlock = 0; printf("core: woken\n") };
     ST(C, STATE, RUNNING);
     goto top
 }
@@ -178,6 +216,7 @@ end_wd:
 
 init {
     atomic {
+        printf("legend: w0 Inbox._head (count), w1 core Parker._state (0 Running, 1 Polling, 2 Parked); T0..T%d senders (T1 waits), T%d core\n", NS - 1, C);
         run Sender(0);
 #if NS > 1
         run Sender(1);

@@ -32,27 +32,52 @@
  * shared access; a bare access to mem[] is a sequentially consistent access.
  *
  * The including model defines NVAR (words), NBUF (threads with a buffer) and
- * SBD (buffer depth, 1..3) before including this file.
+ * SBD (buffer depth, 1..4) before including this file.
  */
 
 #ifndef SBD
 #define SBD 2
 #endif
+#if SBD < 1 || SBD > 4
+#error "tso.pml supports store buffers of depth 1..4"
+#endif
+
+/*
+ * Witnesses (non-vacuity checks). REACH(n, c) sits inside an atomic step of a model at a
+ * scenario worth seeing (a Busy answer, a coalesced queue, a wake-up avoided ...). Compiled
+ * with -DWITNESS=n it asserts that c never holds there, so the run must FAIL: the
+ * counterexample proves the scenario is reachable and the properties are not vacuously true.
+ * With WITNESS unset (0) it is an assert(true) inside an existing atomic step: no new states.
+ */
+#ifndef WITNESS
+#define WITNESS 0
+#endif
+#define REACH(n, c) assert(WITNESS != n || !(c))
 
 byte mem[NVAR];
 byte sb_var[NBUF * SBD];
 byte sb_val[NBUF * SBD];
 byte sb_n[NBUF];
 
+#ifdef SC
+/* -DSC: sequentially consistent memory (every store is visible at once; buffers stay empty).
+   Only for comparison runs: a bug variant that passes under SC but fails under TSO fails
+   because of store->load reordering, i.e. because of the fence it removes. */
+inline ST(t, v, x) {
+    d_step { mem[v] = x; printf("T%d: store w%d := %d  (SC: visible at once)\n", t, v, x) }
+}
+#else
 /* plain store / Volatile.Write: enqueue (v := x) in t's store buffer */
 inline ST(t, v, x) {
     d_step {
         sb_n[t] < SBD;
         sb_var[t * SBD + sb_n[t]] = v;
         sb_val[t * SBD + sb_n[t]] = x;
-        sb_n[t]++
+        sb_n[t]++;
+        printf("T%d: store w%d := %d  (in T%d's store buffer)\n", t, v, x, t)
     }
 }
+#endif
 
 /* read own buffer slot k into r if it holds a pending store to v */
 #define SB_FWD(t, k, v, r) \
@@ -70,6 +95,10 @@ inline LD(t, v, r) {
 #if SBD > 2
         SB_FWD(t, 2, v, r);
 #endif
+#if SBD > 3
+        SB_FWD(t, 3, v, r);
+#endif
+        printf("T%d: load w%d -> %d\n", t, v, r)
     }
 }
 
@@ -81,27 +110,42 @@ inline CAS(t, v, e, x, old) {
     d_step {
         sb_n[t] == 0;
         old = mem[v];
-        if :: old == e -> mem[v] = x :: else -> skip fi
+        if :: old == e -> mem[v] = x :: else -> skip fi;
+        printf("T%d: CAS w%d %d->%d saw %d  (full fence)\n", t, v, e, x, old)
     }
 }
 
-/* a CAS that is a barrier only when it succeeds (see the header) */
+/* a CAS that is a barrier only when it succeeds (see the header); -DCAS_FAIL_FENCES makes it an
+   ordinary (x86 LOCK CMPXCHG) CAS, to show that the 2019 bug needs the barrier-less failure */
+#ifdef CAS_FAIL_FENCES
+inline CAS_NOFENCE_ON_FAIL(t, v, e, x, old) {
+    CAS(t, v, e, x, old)
+}
+#else
 inline CAS_NOFENCE_ON_FAIL(t, v, e, x, old) {
     d_step {
         (sb_n[t] == 0 || mem[v] != e);
         old = mem[v];
-        if :: old == e -> mem[v] = x :: else -> skip fi
+        if :: old == e -> mem[v] = x :: else -> skip fi;
+        printf("T%d: CAS w%d %d->%d saw %d  (no fence if it fails; T%d has %d buffered)\n", t, v, e, x, old, t, sb_n[t])
     }
 }
+#endif
 
 /* Interlocked.Exchange */
 inline XCHG(t, v, x, old) {
-    d_step { sb_n[t] == 0; old = mem[v]; mem[v] = x }
+    d_step {
+        sb_n[t] == 0; old = mem[v]; mem[v] = x;
+        printf("T%d: XCHG w%d := %d saw %d  (full fence)\n", t, v, x, old)
+    }
 }
 
 /* Interlocked.Or */
 inline FETCH_OR(t, v, bits, old) {
-    d_step { sb_n[t] == 0; old = mem[v]; mem[v] = old | bits }
+    d_step {
+        sb_n[t] == 0; old = mem[v]; mem[v] = old | bits;
+        printf("T%d: OR w%d |= %d saw %d  (full fence)\n", t, v, bits, old)
+    }
 }
 
 /* move t's oldest pending store to memory; slots are zeroed so that equal
@@ -110,6 +154,7 @@ inline DRAIN(t) {
     d_step {
         sb_n[t] > 0;
         mem[sb_var[t * SBD]] = sb_val[t * SBD];
+        printf("mem: w%d := %d  (T%d's store becomes visible)\n", sb_var[t * SBD], sb_val[t * SBD], t);
 #if SBD > 1
         sb_var[t * SBD] = sb_var[t * SBD + 1];
         sb_val[t * SBD] = sb_val[t * SBD + 1];
@@ -117,6 +162,10 @@ inline DRAIN(t) {
 #if SBD > 2
         sb_var[t * SBD + 1] = sb_var[t * SBD + 2];
         sb_val[t * SBD + 1] = sb_val[t * SBD + 2];
+#endif
+#if SBD > 3
+        sb_var[t * SBD + 2] = sb_var[t * SBD + 3];
+        sb_val[t * SBD + 2] = sb_val[t * SBD + 3];
 #endif
         sb_var[t * SBD + SBD - 1] = 0;
         sb_val[t * SBD + SBD - 1] = 0;

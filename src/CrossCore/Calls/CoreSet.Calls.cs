@@ -139,6 +139,7 @@ public sealed partial class CoreSet
         var target = GetCore(core);
         if (!target.IsOnline)
         {
+            Telemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
             return CallResult.Offline;
         }
 

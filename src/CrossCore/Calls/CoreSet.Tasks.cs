@@ -57,6 +57,7 @@ public sealed partial class CoreSet
         var target = GetCore(core);
         if (!target.IsOnline)
         {
+            Telemetry.Offline(target, EntryKind.TaskWork); // D3: cold path only
             item.Fail(new CoreOfflineException(core));
         }
         else if (!target.Enqueue(item))
@@ -72,6 +73,7 @@ public sealed partial class CoreSet
         var target = GetCore(core);
         if (!target.IsOnline)
         {
+            Telemetry.Offline(target, EntryKind.TaskWork); // D3: cold path only
             item.Fail(new CoreOfflineException(core));
         }
         else if (!target.Enqueue(item))

@@ -9,9 +9,10 @@ namespace CrossCore.Calls;
 /// <see cref="Deferred.DeferredWork.Sync"/>. The kernel's <c>csd_lock_wait</c> with CSD lock-wait debugging.
 /// </summary>
 /// <remarks>
-/// <para>Spin first (announcing <see cref="Parker.Polling"/>, so releasers and producers skip the signal), for
-/// the set's poll duration; then park, woken by the release (§5.6). A waiter that is a core keeps draining its own
-/// inbox the whole time (O8), so two cores calling each other synchronously never deadlock.</para>
+/// <para>Spin first, for the set's poll duration, with the parker left Running (a releaser then sends no signal);
+/// then park, publishing Parked with a full fence before the final re-check (O7), woken by the release (§5.6). A
+/// waiter that is a core keeps draining its own inbox the whole time (O8), so two cores calling each other
+/// synchronously never deadlock.</para>
 /// <para>While parked the waiter wakes at the stuck-call timeout (D1) and reports; nothing else costs anything
 /// while no call is stuck.</para>
 /// </remarks>
@@ -103,6 +104,7 @@ internal static class Waiter
             {
                 parker.CancelPark();
                 core.DrainWhileWaiting(); // O8
+                stuck.CheckAfterWake(condition.IsSatisfied); // a busy inbox must not hide a stuck call
                 continue;
             }
 

@@ -410,9 +410,7 @@ internal sealed class Core
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RunInlineCall<TState>(Action<TState> function, TState state)
     {
-        _runEntry = null;
-        _runFunction = function;
-        PublishRunStart();
+        PublishRunStart(null, function);
         var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.InlineFunctionEntry(this, function) : default; // D2
         CoreContext.EnterHandler();
         try
@@ -431,19 +429,19 @@ internal sealed class Core
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void BeginRun(InboxEntry entry)
-    {
-        _runEntry = entry;
-        _runFunction = entry.DiagnosticFunction;
-        PublishRunStart();
-    }
+    private void BeginRun(InboxEntry entry) => PublishRunStart(entry, entry.DiagnosticFunction);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PublishRunStart()
+    private void PublishRunStart(InboxEntry? entry, Delegate? function)
     {
-        _runSinceMs = Environment.TickCount64;
-        // Seqlock write side (D1): the record's fields are written first, then the sequence becomes odd with a
-        // release store; pairs with the acquire reads of the sequence in ReadRunRecord. Odd = running.
+        // Seqlock write side (D1). The fields are release stores so they cannot become visible before the previous
+        // EndRun's release of the sequence (a plain store may pass an earlier release store on ARM; free on x86).
+        // The reader then sees either the old even sequence or these fields under the new odd one.
+        Volatile.Write(ref _runEntry, entry);
+        Volatile.Write(ref _runFunction, function);
+        Volatile.Write(ref _runSinceMs, Environment.TickCount64);
+        // Release: the fields are visible before the sequence turns odd; pairs with the acquire reads of the
+        // sequence in ReadRunRecord. Odd = running.
         Volatile.Write(ref _runSequence.Value, _runSequence.Value + 1);
     }
 

@@ -31,7 +31,7 @@ internal struct Inbox
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         // O7: acquire read of the head; pairs with the CAS in Push. A stale null is fine for a hint: the
-        // park path re-checks after its full fence (Parker.TryPark).
+        // park path re-checks after its full fence (Parker.PrepareToPark).
         get
         {
             var head = Volatile.Read(ref Unsafe.AsRef(in _head));
@@ -66,7 +66,7 @@ internal struct Inbox
             // O2/O3: full fence. Every write to the entry and everything the caller wrote before is visible
             // to the core that detaches it (pairs with the Exchange in DetachAll). It also orders the push
             // before the sender's read of the core's idle state in Core.Kick (O7; pairs with the
-            // Interlocked.Exchange that publishes Parked in Parker.TryPark).
+            // Interlocked.Exchange that publishes Parked in Parker.PrepareToPark).
             var seen = Interlocked.CompareExchange(ref _head, entry, head);
             if (seen == head)
             {

@@ -102,12 +102,13 @@ public abstract class DeferredWork : InboxEntry
 
         if (!target.IsOnline) // the online check comes before the claim, so an Offline answer never needs an undo (§5.4)
         {
+            Set.Telemetry.Offline(target, EntryKind.DeferredWork); // D3: cold path only
             return QueueResult.Offline;
         }
 
         if (!TryClaim())
         {
-            Set.Telemetry.Coalesced(target);
+            Set.Telemetry.Coalesced(target, this);
             return QueueResult.Coalesced;
         }
 
@@ -125,7 +126,7 @@ public abstract class DeferredWork : InboxEntry
         Set.ThrowIfDisposed();
         if (!TryClaim())
         {
-            Set.Telemetry.Coalesced(core);
+            Set.Telemetry.Coalesced(core, this);
             return QueueResult.Coalesced;
         }
 

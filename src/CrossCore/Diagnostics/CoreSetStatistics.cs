@@ -65,15 +65,15 @@ public sealed class CoreSetStatistics
             var c = core.Counters;
             // Plain reads of counters written by the core thread: torn values cannot occur for aligned longs on
             // 64-bit, and a slightly stale snapshot is what statistics are.
-            sync += Volatile.Read(ref c.SyncRun);
-            async += Volatile.Read(ref c.AsyncRun);
-            deferred += Volatile.Read(ref c.DeferredRun);
-            task += Volatile.Read(ref c.TaskRun);
-            batches += Volatile.Read(ref c.Batches);
-            entries += Volatile.Read(ref c.BatchEntries);
-            max = Math.Max(max, Volatile.Read(ref c.MaxBatch));
-            parks += Volatile.Read(ref c.Parks);
-            exceptions += Volatile.Read(ref c.Exceptions);
+            sync += Volatile.Read(ref c.SyncRun); // acquire; a snapshot, orders nothing
+            async += Volatile.Read(ref c.AsyncRun); // acquire; a snapshot, orders nothing
+            deferred += Volatile.Read(ref c.DeferredRun); // acquire; a snapshot, orders nothing
+            task += Volatile.Read(ref c.TaskRun); // acquire; a snapshot, orders nothing
+            batches += Volatile.Read(ref c.Batches); // acquire; a snapshot, orders nothing
+            entries += Volatile.Read(ref c.BatchEntries); // acquire; a snapshot, orders nothing
+            max = Math.Max(max, Volatile.Read(ref c.MaxBatch)); // acquire; a snapshot, orders nothing
+            parks += Volatile.Read(ref c.Parks); // acquire; a snapshot, orders nothing
+            exceptions += Volatile.Read(ref c.Exceptions); // acquire; a snapshot, orders nothing
             sent += c.WakeupsSent;
             avoided += c.WakeupsAvoided;
             busy += c.BusyAnswers;

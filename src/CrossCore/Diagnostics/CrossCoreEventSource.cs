@@ -115,8 +115,8 @@ internal sealed class CrossCoreEventSource : EventSource
         lock (s_switchLock)
         {
             // Release stores of settings; they order nothing else (pair with the reads in CallsOn/RunEventsOn).
-            Volatile.Write(ref s_callsOn, log.IsEnabled(EventLevel.Verbose, Keywords.Calls));
-            Volatile.Write(ref s_runEventsOn, log.IsEnabled(EventLevel.Verbose, Keywords.Functions | Keywords.Deferred));
+            Volatile.Write(ref s_callsOn, log.IsEnabled(EventLevel.Verbose, Keywords.Calls)); // a setting; see the comment above
+            Volatile.Write(ref s_runEventsOn, log.IsEnabled(EventLevel.Verbose, Keywords.Functions | Keywords.Deferred)); // a setting; see the comment above
         }
     }
 

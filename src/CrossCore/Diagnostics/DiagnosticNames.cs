@@ -45,10 +45,15 @@ internal static class DiagnosticNames
         var methodName = method.Name;
         if (methodName.StartsWith('<'))
         {
-            var close = methodName.IndexOf('>', StringComparison.Ordinal);
+            var close = MatchingClose(methodName);
             if (close > 1)
             {
                 var outer = methodName[1..close];
+                if (outer.StartsWith('<') && MatchingClose(outer) is var inner and > 1)
+                {
+                    outer = outer[1..inner]; // top-level statements: <<Main>$>b__0_0 → Main
+                }
+
                 var rest = methodName[(close + 1)..];
                 var local = "lambda";
                 if (rest.StartsWith("g__", StringComparison.Ordinal))
@@ -62,5 +67,24 @@ internal static class DiagnosticNames
         }
 
         return type is null ? methodName : $"{type.Name}.{methodName}";
+    }
+
+    /// <summary>The index of the '&gt;' that closes the '&lt;' at index 0, or -1.</summary>
+    private static int MatchingClose(string name)
+    {
+        var depth = 0;
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '<')
+            {
+                depth++;
+            }
+            else if (name[i] == '>' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -16,7 +16,7 @@ internal static class FaultInjection
     /// <summary>O1 broken: a descriptor is claimed by a plain test then a plain store (seed 1's pre-fix claim).</summary>
     public static volatile bool RacyDescriptorClaim;
 
-    /// <summary>O6 broken: no full fence between clearing Pending and running a deferred function (the 2019 class of bug).</summary>
+    /// <summary>O6 broken: no full fence between clearing Pending and running a deferred function (the runner half of O6; the 2019 fix was to the claimer half, which .NET gets from Interlocked.Or).</summary>
     public static volatile bool SkipDeferredFence;
 
     /// <summary>C7 broken: a claim decides on an earlier plain read and fails while the work runs (seed 2's pre-fix claim).</summary>
@@ -39,8 +39,8 @@ internal static class FaultInjection
         SkipDeferredFence = false;
         RacyDeferredClaim = false;
         SkipParkFence = false;
-        Volatile.Write(ref DropAsync, 0);
-        Volatile.Write(ref DoubleRunAsync, 0);
+        Volatile.Write(ref DropAsync, 0); // test-only switch; release, orders nothing the runtime relies on
+        Volatile.Write(ref DoubleRunAsync, 0); // test-only switch; release, orders nothing the runtime relies on
         Active = false;
     }
 
@@ -50,7 +50,7 @@ internal static class FaultInjection
         var value = Volatile.Read(ref countdown); // test-only; atomicity via the CAS below, orders nothing else
         while (value > 0)
         {
-            var seen = Interlocked.CompareExchange(ref countdown, value - 1, value);
+            var seen = Interlocked.CompareExchange(ref countdown, value - 1, value); // test-only; atomicity only, orders nothing
             if (seen == value)
             {
                 return true;

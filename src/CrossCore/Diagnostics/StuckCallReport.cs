@@ -24,6 +24,9 @@ public sealed class StuckCallReport
     /// <summary>The waiting thread's managed id.</summary>
     public required int WaitingThreadId { get; init; }
 
+    /// <summary>The waiting thread's name, if it has one.</summary>
+    public string? WaitingThreadName { get; init; }
+
     /// <summary>The core the call runs on, or -1 if not a single core (e.g. a deferred-work Sync()).</summary>
     public required int TargetCore { get; init; }
 
@@ -74,7 +77,7 @@ public sealed class StuckCallReport
     public override string ToString()
     {
         var ic = CultureInfo.InvariantCulture;
-        var waiter = WaitingCore >= 0 ? $"core {WaitingCore}" : $"thread {WaitingThreadId}";
+        var waiter = WaitingCore >= 0 ? $"core {WaitingCore}" : WaitingThreadName is { } name ? $"thread {WaitingThreadId} '{name}'" : $"thread {WaitingThreadId}";
         var target = TargetCore >= 0 ? $"core {TargetCore}" : "its runner";
         var function = DiagnosticNames.Of(Function);
         if (IsUnstuck)

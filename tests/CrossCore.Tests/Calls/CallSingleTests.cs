@@ -58,7 +58,11 @@ public sealed class CallSingleTests
             Assert.Equal(CallResult.Ok, set.CallSingle(1, static s => s.seen.Add(s.i), (seen, i), wait: false));
         }
 
-        set.CallSingle(1, static _ => { }, 0); // a waiting call behind them: the inbox is FIFO per sender
+        // A last no-wait call as the flush (not a sync call: sync entries run first in their batch, §5.1, and could
+        // overtake these); no-wait calls from one sender to one core run in order, so when it ran, all had.
+        var done = new bool[1];
+        set.CallSingle(1, static d => Volatile.Write(ref d[0], true), done, wait: false);
+        Wait.Until(() => Volatile.Read(ref done[0]), "the flush call");
         Assert.Equal(Enumerable.Range(0, 50_000), seen);
     }
 
