@@ -1,26 +1,260 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using Spectre.Console;
 
 namespace CrossCore.Cli.Torture;
 
-/// <summary>The <c>torture</c> command (placeholder until the torture issue lands).</summary>
+/// <summary>
+/// <c>crosscore torture</c>: the randomized stress of every primitive with hotplug (SPEC §8), ending in one line
+/// <c>SUCCESS</c> (exit 0) or <c>FAILURE: ...</c> (exit 1).
+/// </summary>
 internal static class TortureCommand
 {
     public static Command Create()
     {
-        var command = new Command("torture", "Randomized stress of every primitive, ending in SUCCESS or FAILURE.");
-        command.SetAction(_ =>
+        var duration = new Option<double>("--duration") { Description = "Seconds to run.", DefaultValueFactory = _ => 10, HelpName = "seconds" };
+        var iterations = new Option<long>("--iterations") { Description = "Run exactly this many requests per invoker instead of a duration.", HelpName = "n" };
+        var cores = new Option<int>("--cores")
         {
-            using var set = new CoreSet();
-            var hits = new int[1];
-            for (var i = 0; i < 10_000; i++)
+            Description = "Cores in the set; may exceed the hardware threads (oversubscription). Default: all hardware threads.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "n",
+        };
+        var outside = new Option<int>("--outside-invokers")
+        {
+            Description = "Invoker threads outside the set, besides one invoker in task context on each core.",
+            DefaultValueFactory = _ => 2,
+            HelpName = "n",
+        };
+        var coreInvokers = new Option<int?>("--core-invokers")
+        {
+            Description = "How many cores (the first ones) run an invoker in task context. Default: all. The others stay idle between requests (they poll and park).",
+            HelpName = "n",
+        };
+        var weights = new Option<string>("--weights")
+        {
+            Description = $"Per-primitive weights, e.g. single=4,single_wait=4,async=2 (primitives left out get 0). Primitives: {string.Join(", ", PrimitiveNames.All)}.",
+            HelpName = "name=w,...",
+        };
+        var hotplug = new Option<bool>("--hotplug") { Description = "Take random cores offline and back while the invokers run (the default)." };
+        var noHotplug = new Option<bool>("--no-hotplug") { Description = "No hotplug." };
+        var hotplugInterval = new Option<double>("--hotplug-interval")
+        {
+            Description = "Mean milliseconds between hotplug operations.",
+            DefaultValueFactory = _ => 75,
+            HelpName = "ms",
+        };
+        var delay = new Option<string>("--delay")
+        {
+            Description = "Random spins in the functions: none; short (scftorture's: ~1/1024 spin 0-63 us, ~1/4096 spin 1-256 us); long (~1/256 spin 0-1 ms, ~1/4096 spin 1-20 ms).",
+            DefaultValueFactory = _ => "short",
+        }.AcceptOnlyFromAmong("none", "short", "long");
+        var seed = new Option<ulong?>("--seed")
+        {
+            Description = "Seed of every random choice (targets, masks, primitives, hotplug); printed at the start. Default: random.",
+            HelpName = "n",
+        };
+        var json = new Option<string>("--json") { Description = "Write every figure to this JSON file.", HelpName = "file" };
+        var quiet = new Option<bool>("--quiet") { Description = "No live display; print only the final report (for CI logs)." };
+        var pin = new Option<bool>("--pin") { Description = "Pin each core's thread to a hardware CPU." };
+        var stuckTimeout = new Option<double>("--stuck-timeout")
+        {
+            Description = "Stuck-call detector timeout in milliseconds (reports are counted and the first few printed; a waiter woken only by it is a lost wake-up).",
+            DefaultValueFactory = _ => 1000,
+            HelpName = "ms",
+        };
+        var stallTimeout = new Option<double>("--stall-timeout")
+        {
+            Description = "Watchdog: seconds without progress before the run is declared hung (FAILURE).",
+            DefaultValueFactory = _ => 10,
+            HelpName = "seconds",
+        };
+        var fault = new Option<string>("--fault")
+        {
+            Description = $"Test only: turn on a runtime fault switch that breaks one rule, to show the checks catch it ({string.Join(", ", RuntimeFaults.Names)}).",
+            DefaultValueFactory = _ => "none",
+            HelpName = "name",
+        }.AcceptOnlyFromAmong([.. RuntimeFaults.Names]);
+        var faultCount = new Option<int>("--fault-count")
+        {
+            Description = "Test only: how many entries drop-async / double-run-async affect.",
+            DefaultValueFactory = _ => 1,
+            Hidden = true,
+        };
+        var sabotage = new Option<string>("--sabotage")
+        {
+            Description = "Test only: break the harness's own model of one rule, to show its check fires.",
+            DefaultValueFactory = _ => "none",
+            Hidden = true,
+        }.AcceptOnlyFromAmong([.. Sabotages.Names]);
+        var spinOneIn = new Option<int>("--spin-one-in")
+        {
+            Description = "Test only: 1 in N own-descriptor/own-work requests becomes a tight re-queue loop.",
+            DefaultValueFactory = _ => 2,
+            Hidden = true,
+        };
+        var outsideGap = new Option<double>("--outside-gap-us")
+        {
+            Description = "Test only: outside invokers spin a random N/2..N microseconds between requests.",
+            Hidden = true,
+        };
+        var sharedObjects = new Option<int?>("--shared-objects")
+        {
+            Description = "Test only: how many shared descriptors and shared works the invokers race for (default: one per invoker).",
+            Hidden = true,
+        };
+        var pollMicroseconds = new Option<double>("--poll-us")
+        {
+            Description = "Test only: the cores' poll duration before parking, in microseconds (default: the runtime's).",
+            DefaultValueFactory = _ => -1,
+            Hidden = true,
+        };
+
+        var command = new Command("torture", "Randomized stress of every primitive with hotplug, ending in SUCCESS or FAILURE (the kernel's scftorture, extended).");
+        foreach (var option in new Option[]
+        {
+            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet,
+            pin, stuckTimeout, stallTimeout, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
+        })
+        {
+            command.Options.Add(option);
+        }
+
+        weights.Validators.Add(r =>
+        {
+            if (!PrimitiveWeights.TryParse(r.GetValueOrDefault<string>(), out _, out var error))
             {
-                set.CallSingle(i % set.Count, static h => Interlocked.Increment(ref h[0]), hits, wait: true);
+                r.AddError($"--weights: {error}");
+            }
+        });
+        cores.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, TortureOptions.MaxCores, "--cores"));
+        duration.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0.001, 86_400, "--duration"));
+        outside.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 0, 1024, "--outside-invokers"));
+        hotplugInterval.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 1, 3_600_000, "--hotplug-interval"));
+        stallTimeout.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0.5, 86_400, "--stall-timeout"));
+        stuckTimeout.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0, 3_600_000, "--stuck-timeout"));
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(hotplug) && r.GetValue(noHotplug))
+            {
+                r.AddError("--hotplug and --no-hotplug contradict each other.");
             }
 
-            var ok = hits[0] == 10_000;
-            Console.WriteLine(ok ? "SUCCESS" : "FAILURE: lost calls");
-            return ok ? 0 : 1;
+            if (r.GetValue(coreInvokers) is < 0)
+            {
+                r.AddError("--core-invokers must not be negative.");
+            }
+
+            if (r.GetValue(coreInvokers) == 0 && r.GetValue(outside) == 0)
+            {
+                r.AddError("--core-invokers 0 needs --outside-invokers > 0: nobody would make requests.");
+            }
         });
+
+        command.SetAction(parse => Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json")));
         return command;
+    }
+
+    /// <summary>The parsed command line (of the command <see cref="Create"/> made) as engine options.</summary>
+    internal static TortureOptions ToOptions(ParseResult parse)
+    {
+        PrimitiveWeights.TryParse(parse.GetValue<string>("--weights"), out var weights, out _);
+        RuntimeFaults.TryParse(parse.GetValue<string>("--fault"), out var fault);
+        Sabotages.TryParse(parse.GetValue<string>("--sabotage"), out var sabotage);
+        var poll = parse.GetValue<double>("--poll-us");
+        return new TortureOptions
+        {
+            Duration = TimeSpan.FromSeconds(parse.GetValue<double>("--duration")),
+            Iterations = Math.Max(0, parse.GetValue<long>("--iterations")),
+            Cores = parse.GetValue<int>("--cores"),
+            CoreInvokers = parse.GetValue<int?>("--core-invokers"),
+            OutsideInvokers = parse.GetValue<int>("--outside-invokers"),
+            Weights = weights,
+            Hotplug = !parse.GetValue<bool>("--no-hotplug"),
+            HotplugInterval = TimeSpan.FromMilliseconds(parse.GetValue<double>("--hotplug-interval")),
+            Delay = Enum.Parse<DelayKind>(parse.GetValue<string>("--delay") ?? "short", ignoreCase: true),
+            Seed = parse.GetValue<ulong?>("--seed") ?? (ulong)Random.Shared.NextInt64(1, int.MaxValue),
+            Pin = parse.GetValue<bool>("--pin"),
+            StuckCallTimeout = TimeSpan.FromMilliseconds(parse.GetValue<double>("--stuck-timeout")),
+            StallTimeout = TimeSpan.FromSeconds(parse.GetValue<double>("--stall-timeout")),
+            Fault = fault,
+            FaultCount = Math.Max(1, parse.GetValue<int>("--fault-count")),
+            Sabotage = sabotage,
+            SpinOneIn = Math.Max(1, parse.GetValue<int>("--spin-one-in")),
+            OutsideGap = TimeSpan.FromMicroseconds(Math.Max(0, parse.GetValue<double>("--outside-gap-us"))),
+            PollDuration = poll >= 0 ? TimeSpan.FromMicroseconds(poll) : null,
+            SharedObjects = parse.GetValue<int?>("--shared-objects") is > 0 and var n ? n : null,
+        };
+    }
+
+    /// <summary>Runs the torture with a live display (unless quiet or redirected), prints the report; 0 = SUCCESS.</summary>
+    internal static int Execute(TortureOptions options, bool quiet, string? jsonPath)
+    {
+        var redirected = Console.IsOutputRedirected;
+        var plain = quiet || redirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (redirected)
+        {
+            console.Profile.Width = 140;
+        }
+
+        TortureEngine engine;
+        try
+        {
+            engine = new TortureEngine(options);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"torture: {ex.Message}");
+            return 2;
+        }
+
+        engine.Start();
+        var header = TortureReport.Header(options, engine.Invokers.Length, engine.CoreInvokers);
+        if (!plain)
+        {
+            console.WriteLine(header);
+            console.WriteLine($"weights: {options.Weights.Shares()}");
+            LiveDisplay.Run(console, engine);
+        }
+        else
+        {
+            engine.WaitForCompletion(Timeout.InfiniteTimeSpan);
+        }
+
+        var result = engine.Result!;
+        if (plain)
+        {
+            console.WriteLine(header);
+        }
+
+        TortureReport.Print(console, result, ascii: redirected);
+        if (jsonPath is { Length: > 0 })
+        {
+            TortureReport.WriteJson(result, jsonPath);
+        }
+
+        Console.Out.Flush();
+        if (result.Hang is not null)
+        {
+            // Threads are stuck in the runtime. They are background threads, but make sure nothing keeps us alive.
+            Environment.Exit(1);
+        }
+
+        return result.Success ? 0 : 1;
+    }
+
+    private static void Range(OptionResult r, double value, double min, double max, string name)
+    {
+        if (value < min || value > max)
+        {
+            r.AddError($"{name} must be {min}..{max}.");
+        }
     }
 }

@@ -28,10 +28,11 @@ internal sealed class Parker
     // The state word sits alone on its cache line: producers read it on every wake-up decision.
     private PaddedInt32 _state;
 
-    private readonly ManualResetEventSlim _event = new(initialState: false, spinCount: 1);
-
-    /// <summary>Intrusive link for <see cref="Calls.WaiterList"/>; only touched under that list's lock.</summary>
-    internal int WaiterListIndex = -1;
+    // The kernel object: a monitor created up front (ManualResetEventSlim would allocate its lock lazily on the first
+    // blocking wait, which P4's zero-allocation rule forbids on a waiter's hot path) and an auto-reset signal flag
+    // guarded by it. A stale signal only makes one later Park return early; every caller re-checks its work.
+    private readonly object _gate = new();
+    private bool _signalled;
 
     /// <summary>The current state (a racy snapshot for diagnostics and CallAny's load estimate).</summary>
     public int State => Volatile.Read(ref _state.Value); // acquire; diagnostics only, pairs with nothing in particular
@@ -48,12 +49,11 @@ internal sealed class Parker
     public void SetRunning() => Volatile.Write(ref _state.Value, Running); // release; producers that read Running send nothing, and the owner re-checks its work before it idles again
 
     /// <summary>
-    /// First half of parking: arms the event and publishes <see cref="Parked"/> with a full fence. The caller
+    /// First half of parking: publishes <see cref="Parked"/> with a full fence. The caller
     /// must then re-check its work and either <see cref="CancelPark"/> or <see cref="Park"/>.
     /// </summary>
     public void PrepareToPark()
     {
-        _event.Reset(); // before publishing Parked: a signal sent after a producer sees Parked is never erased
         if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipParkFence)
         {
             Volatile.Write(ref _state.Value, Parked); // the bug: a release store, which a later load may pass
@@ -67,12 +67,23 @@ internal sealed class Parker
     }
 
     /// <summary>The re-check found work: do not block.</summary>
-    public void CancelPark() => Volatile.Write(ref _state.Value, Running); // release; a producer that raced us to Running (Wake's CAS) signalled the event, which the next PrepareToPark resets
+    public void CancelPark() => Volatile.Write(ref _state.Value, Running); // release; a producer that raced us to Running (Wake's CAS) set the signal, which costs one early return of a later Park
 
     /// <summary>Blocks until signalled or until <paramref name="timeoutMs"/> (-1 = infinite). Returns true if signalled.</summary>
     public bool Park(int timeoutMs)
     {
-        var signalled = _event.Wait(timeoutMs);
+        bool signalled;
+        lock (_gate)
+        {
+            if (!_signalled && timeoutMs != 0)
+            {
+                Monitor.Wait(_gate, timeoutMs);
+            }
+
+            signalled = _signalled;
+            _signalled = false; // auto-reset: consumed under the lock
+        }
+
         Volatile.Write(ref _state.Value, Running); // release; see SetRunning
         return signalled;
     }
@@ -104,7 +115,17 @@ internal sealed class Parker
     public void ForceWake()
     {
         Interlocked.Exchange(ref _state.Value, Running); // full fence; whatever the caller published before is ordered before the signal
-        _event.Set();
+        Signal();
+    }
+
+    /// <summary>Sets the signal and wakes the owner if it waits (the IPI).</summary>
+    private void Signal()
+    {
+        lock (_gate)
+        {
+            _signalled = true;
+            Monitor.Pulse(_gate);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -113,7 +134,7 @@ internal sealed class Parker
         // Only one producer pays for the kernel call: the one whose CAS takes Parked → Running (full fence).
         if (Interlocked.CompareExchange(ref _state.Value, Running, Parked) == Parked)
         {
-            _event.Set();
+            Signal();
             return WakeResult.Sent;
         }
 

@@ -124,6 +124,12 @@ public abstract class DeferredWork : InboxEntry
     private QueueResult QueueLocal(Core core)
     {
         Set.ThrowIfDisposed();
+        if (!core.IsOnline) // §6: an offline core answers Offline to everyone, itself included (as CallSingle does)
+        {
+            Set.Telemetry.Offline(core, EntryKind.DeferredWork); // D3: cold path only
+            return QueueResult.Offline;
+        }
+
         if (!TryClaim())
         {
             Set.Telemetry.Coalesced(core, this);

@@ -269,6 +269,22 @@ public sealed class DeferredWorkTests
     }
 
     [Fact]
+    public void C7_an_offline_core_answers_Offline_to_its_own_local_queue_too()
+    {
+        using var set = Sets.Create(2);
+        var probe = new Probe();
+        var work = Work(set, probe);
+        var result = set.RunAsync(1, () =>
+        {
+            set.Offline(1); // Pending: this task item goes on running on the now-offline core
+            return (local: work.Queue(), on: work.QueueOn(1));
+        });
+        Wait.For(result);
+        Assert.Equal((QueueResult.Offline, QueueResult.Offline), result.Result);
+        Assert.False(work.IsBusy);
+    }
+
+    [Fact]
     public void Section5_2_work_may_requeue_itself_from_its_own_function()
     {
         using var set = Sets.Create(2);

@@ -1,0 +1,155 @@
+using System.Text.Json.Serialization;
+
+namespace CrossCore.Cli.Torture;
+
+/// <summary>
+/// Every figure of a torture run; serialized as the <c>--json</c> file. Other tools read it: the names are a
+/// contract (snake_case, explicit).
+/// </summary>
+internal sealed class TortureResult
+{
+    [JsonPropertyName("verdict")]
+    public required string Verdict { get; init; }
+
+    /// <summary>The final line: <c>SUCCESS</c> or <c>FAILURE: ...</c>.</summary>
+    [JsonPropertyName("summary")]
+    public required string Summary { get; init; }
+
+    [JsonPropertyName("seed")]
+    public required ulong Seed { get; init; }
+
+    [JsonPropertyName("cores")]
+    public required int Cores { get; init; }
+
+    [JsonPropertyName("hardware_threads")]
+    public required int HardwareThreads { get; init; }
+
+    [JsonPropertyName("invokers")]
+    public required int Invokers { get; init; }
+
+    [JsonPropertyName("duration_s")]
+    public required double DurationSeconds { get; init; }
+
+    [JsonPropertyName("iterations")]
+    public required long Iterations { get; init; }
+
+    [JsonPropertyName("hotplug")]
+    public required bool Hotplug { get; init; }
+
+    [JsonPropertyName("delay")]
+    public required string Delay { get; init; }
+
+    [JsonPropertyName("weights")]
+    public required string Weights { get; init; }
+
+    [JsonPropertyName("fault")]
+    public required string Fault { get; init; }
+
+    [JsonPropertyName("accepted")]
+    public required long Accepted { get; init; }
+
+    [JsonPropertyName("executed")]
+    public required long Executed { get; init; }
+
+    /// <summary>The number of violations (0 for SUCCESS).</summary>
+    [JsonPropertyName("violations")]
+    public required long Violations { get; init; }
+
+    [JsonPropertyName("violation_kinds")]
+    public required IReadOnlyList<ViolationResult> ViolationKinds { get; init; }
+
+    [JsonPropertyName("offline_ops")]
+    public required long OfflineOps { get; init; }
+
+    [JsonPropertyName("online_ops")]
+    public required long OnlineOps { get; init; }
+
+    [JsonPropertyName("all_offline_episodes")]
+    public required long AllOfflineEpisodes { get; init; }
+
+    [JsonPropertyName("wakeups_sent")]
+    public required long WakeupsSent { get; init; }
+
+    [JsonPropertyName("wakeups_avoided")]
+    public required long WakeupsAvoided { get; init; }
+
+    [JsonPropertyName("wakeups_per_request")]
+    public required double WakeupsPerRequest { get; init; }
+
+    [JsonPropertyName("batches")]
+    public required long Batches { get; init; }
+
+    [JsonPropertyName("mean_batch")]
+    public required double MeanBatch { get; init; }
+
+    [JsonPropertyName("max_batch")]
+    public required long MaxBatch { get; init; }
+
+    [JsonPropertyName("parks")]
+    public required long Parks { get; init; }
+
+    [JsonPropertyName("stuck_reports")]
+    public required long StuckReports { get; init; }
+
+    [JsonPropertyName("stuck_incidents")]
+    public required long StuckIncidents { get; init; }
+
+    [JsonPropertyName("stuck_examples")]
+    public required IReadOnlyList<string> StuckExamples { get; init; }
+
+    [JsonPropertyName("hang")]
+    public string? Hang { get; init; }
+
+    [JsonPropertyName("primitives")]
+    public required IReadOnlyList<PrimitiveResult> Primitives { get; init; }
+
+    [JsonIgnore]
+    public bool Success => Verdict == "SUCCESS";
+}
+
+/// <summary>One row of the table.</summary>
+internal sealed class PrimitiveResult
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("weight")]
+    public required int Weight { get; init; }
+
+    [JsonPropertyName("attempts")]
+    public required long Attempts { get; init; }
+
+    [JsonPropertyName("ok")]
+    public required long Ok { get; init; }
+
+    [JsonPropertyName("busy")]
+    public required long Busy { get; init; }
+
+    [JsonPropertyName("offline")]
+    public required long Offline { get; init; }
+
+    [JsonPropertyName("coalesced")]
+    public required long Coalesced { get; init; }
+
+    [JsonPropertyName("errors")]
+    public required long Errors { get; init; }
+
+    [JsonPropertyName("p50_ns")]
+    public required long P50Nanoseconds { get; init; }
+
+    [JsonPropertyName("p99_ns")]
+    public required long P99Nanoseconds { get; init; }
+}
+
+/// <summary>One kind of violation: how many, and the first example.</summary>
+internal sealed class ViolationResult
+{
+    [JsonPropertyName("kind")]
+    public required string Kind { get; init; }
+
+    [JsonPropertyName("count")]
+    public required long Count { get; init; }
+
+    [JsonPropertyName("example")]
+    public string? Example { get; init; }
+}

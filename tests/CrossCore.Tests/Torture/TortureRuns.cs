@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using CrossCore.Cli.Torture;
+
+namespace CrossCore.Tests.Torture;
+
+/// <summary>Runs the torture engine in-process (bounded by iterations, not wall time) or the CLI in a child process.</summary>
+internal static class TortureRuns
+{
+    /// <summary>Runs to completion; the engine's own watchdog turns a hang into a FAILURE result.</summary>
+    public static TortureResult Run(TortureOptions options)
+    {
+        var engine = new TortureEngine(options);
+        try
+        {
+            engine.Start();
+            Assert.True(engine.WaitForCompletion(TimeSpan.FromSeconds(120)), "the torture engine neither finished nor declared a hang");
+            return engine.Result!;
+        }
+        finally
+        {
+            RuntimeFaults.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Runs up to <paramref name="maxRounds"/> bounded rounds (new seed each) and returns the first whose result
+    /// satisfies <paramref name="found"/>, or the last. For checks of probabilistic bugs (a missing fence shows in
+    /// some rounds only): a test can never pass with the fault undetected, and a detection ends it early.
+    /// </summary>
+    public static TortureResult RunUntil(Func<ulong, TortureOptions> options, Func<TortureResult, bool> found, int maxRounds)
+    {
+        TortureResult? result = null;
+        for (var round = 1; round <= maxRounds; round++)
+        {
+            result = Run(options((ulong)round * 7919));
+            if (found(result))
+            {
+                return result;
+            }
+        }
+
+        return result!;
+    }
+
+    public static long Count(TortureResult result, ViolationKind kind) =>
+        result.ViolationKinds.FirstOrDefault(v => v.Kind == kind.Name())?.Count ?? 0;
+
+    public static string Describe(TortureResult result)
+    {
+        var sb = new StringBuilder(result.Summary);
+        foreach (var v in result.ViolationKinds)
+        {
+            sb.Append($"\n  {v.Kind} x{v.Count}: {v.Example}");
+        }
+
+        sb.Append($"\n  accepted {result.Accepted}, executed {result.Executed}, primitives: ");
+        sb.Append(string.Join(", ", result.Primitives.Select(p => $"{p.Name} {p.Attempts}/{p.Ok}/{p.Busy}/{p.Offline}/{p.Coalesced}")));
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The store-buffering shape for own descriptors or works: an invoker in task context on each of two cores, each
+    /// re-queueing its own descriptors/works on the other core (and its own) in tight loops, threads pinned so both
+    /// really run at once, no delays. Each core both stores data and attempts (owner) and releases claims and loads
+    /// data (target), which is the litmus. It also works in an unoptimized (Debug) build, where the extra
+    /// instructions between a release and the function's load make the window smaller.
+    /// </summary>
+    public static TortureOptions StoreBufferingShape(Primitive primitive, RuntimeFault fault, ulong seed) => new()
+    {
+        Cores = 2,
+        OutsideInvokers = 0,
+        Pin = true,
+        Weights = PrimitiveWeights.Only(primitive),
+        Hotplug = false,
+        Delay = DelayKind.None,
+        SpinOneIn = 1,
+        Iterations = 250_000,
+        Seed = seed,
+        Fault = fault,
+        StallTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The CLI in a child process: for faults that can corrupt an inbox into an endless loop on a core thread (such a
+    // thread cannot be stopped, so it must not live in the test host).
+    // ------------------------------------------------------------------------------------------------------------
+
+    public sealed record CliRun(int ExitCode, string Output, JsonDocument? Json);
+
+    public static CliRun RunCli(TimeSpan timeout, params string[] args)
+    {
+        var cli = typeof(TortureEngine).Assembly.Location;
+        var json = Path.Combine(Path.GetTempPath(), $"crosscore-torture-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(cli);
+        start.ArgumentList.Add("torture");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("--json");
+        start.ArgumentList.Add(json);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"crosscore torture {string.Join(' ', args)} did not end within {timeout.TotalSeconds} s (its watchdog should have ended it)");
+        }
+
+        process.WaitForExit();
+        var output = stdout.Result + stderr.Result;
+        JsonDocument? document = null;
+        if (File.Exists(json))
+        {
+            document = JsonDocument.Parse(File.ReadAllText(json));
+            File.Delete(json);
+        }
+
+        return new CliRun(process.ExitCode, output, document);
+    }
+
+    public static long Count(JsonDocument json, ViolationKind kind)
+    {
+        foreach (var v in json.RootElement.GetProperty("violation_kinds").EnumerateArray())
+        {
+            if (v.GetProperty("kind").GetString() == kind.Name())
+            {
+                return v.GetProperty("count").GetInt64();
+            }
+        }
+
+        return 0;
+    }
+
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+
+        if (Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet")
+        {
+            return path;
+        }
+
+        return "dotnet";
+    }
+}
