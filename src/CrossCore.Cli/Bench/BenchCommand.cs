@@ -1,18 +1,120 @@
 using System.CommandLine;
+using CrossCore.Cli.Bench.Report;
+using Spectre.Console;
 
 namespace CrossCore.Cli.Bench;
 
-/// <summary>The <c>bench</c> command (placeholder until the benchmarks issue lands).</summary>
+/// <summary>
+/// The <c>bench</c> command: CrossCore against the hardware floor and the .NET peers, every contender in one
+/// process, interleaved over rounds (SPEC §9, P1–P6). BenchmarkDotNet runs of the same contender classes live in
+/// bench/CrossCore.Benchmarks.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Quick benchmarks against baselines measured in the same run.");
-        command.SetAction(_ =>
+        var quick = new Option<bool>("--quick") { Description = "A smoke run of a few seconds (CI); the figures are only indicative." };
+        var json = new Option<FileInfo?>("--json") { Description = "Write the measurements as JSON (a list of objects, one per measurement) to this file." };
+        var html = new Option<FileInfo?>("--html") { Description = "Write a self-contained HTML report with latency distributions to this file." };
+        var pin = new Option<bool>("--pin")
         {
-            Console.WriteLine("bench: not implemented yet");
-            return 0;
+            Description = "Pin threads to distinct hardware CPUs (driver CPU 0, target CPU 1, ...). Default: on with 2 CPUs or more; --pin false turns it off.",
+            DefaultValueFactory = _ => Environment.ProcessorCount >= 2,
+        };
+        var rounds = new Option<int?>("--rounds") { Description = "Measured rounds per scenario (default 31; quick: 3)." };
+        var only = new Option<string[]>("--only")
+        {
+            Description = "Run only these scenarios: ids (P1, P2, ...) or parts of keys (ping-pong, parked, one-to-one, many-to-one, broadcast, coalescing, bursts, idle).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var scale = new Option<double?>("--scale") { Description = "Multiply every sample's duration (default 1; quick: 0.1)." };
+
+        var command = new Command("bench", "CrossCore against the hardware floor and the .NET peers, interleaved in one process (SPEC §9, P1–P6).")
+        {
+            quick, json, html, pin, rounds, only, scale,
+        };
+
+        command.SetAction(parse =>
+        {
+            var options = new BenchOptions
+            {
+                Pin = parse.GetValue(pin),
+                JsonPath = parse.GetValue(json)?.FullName,
+                HtmlPath = parse.GetValue(html)?.FullName,
+                Only = parse.GetValue(only),
+            };
+            if (parse.GetValue(quick))
+            {
+                options = BenchOptions.QuickPreset(options);
+            }
+
+            if (parse.GetValue(rounds) is { } r)
+            {
+                if (r < 1)
+                {
+                    Console.Error.WriteLine("--rounds must be at least 1.");
+                    return 2;
+                }
+
+                options = options with { Rounds = r };
+            }
+
+            if (parse.GetValue(scale) is { } s)
+            {
+                if (!(s > 0))
+                {
+                    Console.Error.WriteLine("--scale must be positive.");
+                    return 2;
+                }
+
+                options = options with { SampleScale = s };
+            }
+
+            return Run(options);
         });
         return command;
+    }
+
+    private static int Run(BenchOptions options)
+    {
+        // Redirected (CI logs, files): plain text and wide enough that the tables do not wrap.
+        var redirected = Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (redirected)
+        {
+            console.Profile.Width = 240;
+        }
+
+        BenchResults results;
+        try
+        {
+            results = BenchRunner.Run(options, line => console.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine(ex.ToString());
+            return 1;
+        }
+
+        console.WriteLine();
+        ConsoleReport.Write(console, results);
+
+        if (options.JsonPath is { } jsonPath)
+        {
+            JsonReport.Write(jsonPath, results);
+            console.MarkupLine($"JSON: [link]{Markup.Escape(jsonPath)}[/]");
+        }
+
+        if (options.HtmlPath is { } htmlPath)
+        {
+            HtmlReport.Write(htmlPath, results);
+            console.MarkupLine($"HTML: [link]{Markup.Escape(htmlPath)}[/]");
+        }
+
+        return 0;
     }
 }

@@ -30,6 +30,12 @@ internal enum RuntimeFault
 
     /// <summary>§5.3 broken: the next N async entries a core detaches run twice.</summary>
     DoubleRunAsync,
+
+    /// <summary>O4 broken deterministically: the widest reordering the missing fence permits (release after the function).</summary>
+    ReorderAsyncRelease,
+
+    /// <summary>O6 broken deterministically: the widest reordering the missing fence permits (Pending cleared after the function).</summary>
+    ReorderDeferredClear,
 }
 
 internal static class RuntimeFaults
@@ -37,7 +43,7 @@ internal static class RuntimeFaults
     private static readonly string[] s_names =
     [
         "none", "skip-async-fence", "racy-descriptor-claim", "skip-deferred-fence", "racy-deferred-claim", "skip-park-fence",
-        "drop-async", "double-run-async",
+        "drop-async", "double-run-async", "reorder-async-release", "reorder-deferred-clear",
     ];
 
     public static IReadOnlyList<string> Names => s_names;
@@ -82,6 +88,12 @@ internal static class RuntimeFaults
                 break;
             case RuntimeFault.DoubleRunAsync:
                 Volatile.Write(ref FaultInjection.DoubleRunAsync, count);
+                break;
+            case RuntimeFault.ReorderAsyncRelease:
+                FaultInjection.ReorderAsyncRelease = true;
+                break;
+            case RuntimeFault.ReorderDeferredClear:
+                FaultInjection.ReorderDeferredClear = true;
                 break;
         }
 

@@ -40,6 +40,13 @@ public sealed class CallDescriptor<TState> : CallDescriptor
     {
         var function = Function; // O5: everything the run needs is read before the release
         var state = State;
+        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.ReorderAsyncRelease)
+        {
+            function(state);       // fault injection only: the function's loads all pass the release
+            ReleaseBeforeInvoke();
+            return;
+        }
+
         ReleaseBeforeInvoke();
         function(state);
     }

@@ -50,6 +50,11 @@ internal static class Waiter
         // releaser a cache-line transfer on every call.
         var yield = set.Oversubscribed;
         long deadline = 0;
+        if (set.PollTicks == 0 && core is null)
+        {
+            return condition.IsSatisfied; // PollDuration zero: park at once (after one look)
+        }
+
         for (var i = 1; ; i++)
         {
             if (condition.IsSatisfied)

@@ -36,10 +36,7 @@ internal sealed class Core
     private long _lazyDeadline;
 
     // ---- the run record, read by the stuck-call detector on other threads (seqlock, see BeginRun) ----
-    private InboxEntry? _runEntry;
-    private Delegate? _runFunction;
-    private long _runSinceMs;
-    private PaddedInt32 _runSequence;
+    private RunRecord _run;
 
     // ---- lifecycle ----
     private volatile bool _stopRequested;
@@ -227,10 +224,10 @@ internal sealed class Core
     private bool ServiceHandlerWork()
     {
         var worked = false;
-        var chain = Inbox.DetachAll();
+        var chain = Inbox.DetachAll(out var count, out var syncs);
         if (chain is not null)
         {
-            RunBatch(chain);
+            RunBatch(chain, count, syncs);
             worked = true;
         }
 
@@ -258,19 +255,8 @@ internal sealed class Core
     /// runs the rest in order. Each entry's <c>Next</c> is read before it runs (O5: it may be released, reused or
     /// re-queued by its function).
     /// </summary>
-    private void RunBatch(InboxEntry chain)
+    private void RunBatch(InboxEntry chain, int count, int syncs)
     {
-        var count = 0;
-        var syncs = 0;
-        for (var e = chain; e is not null; e = e.Next)
-        {
-            count++;
-            if (e.Kind == EntryKind.Sync)
-            {
-                syncs++;
-            }
-        }
-
         Counters.RecordBatch(count);
         Set.Telemetry.Batch(this, count);
 
@@ -393,7 +379,7 @@ internal sealed class Core
         catch (Exception ex)
         {
             // Async calls and deferred work: the entry was already released (its function never touches it after).
-            Set.ReportFunctionException(this, ex, _runFunction);
+            Set.ReportFunctionException(this, ex, _run.Function);
         }
         finally
         {
@@ -437,19 +423,19 @@ internal sealed class Core
         // Seqlock write side (D1). The fields are release stores so they cannot become visible before the previous
         // EndRun's release of the sequence (a plain store may pass an earlier release store on ARM; free on x86).
         // The reader then sees either the old even sequence or these fields under the new odd one.
-        Volatile.Write(ref _runEntry, entry);
-        Volatile.Write(ref _runFunction, function);
-        Volatile.Write(ref _runSinceMs, Environment.TickCount64);
+        Volatile.Write(ref _run.Entry, entry);
+        Volatile.Write(ref _run.Function, function);
+        Volatile.Write(ref _run.SinceMs, Environment.TickCount64);
         // Release: the fields are visible before the sequence turns odd; pairs with the acquire reads of the
         // sequence in ReadRunRecord. Odd = running.
-        Volatile.Write(ref _runSequence.Value, _runSequence.Value + 1);
+        Volatile.Write(ref _run.Sequence, _run.Sequence + 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EndRun() =>
         // Seqlock: even = idle (release; pairs with ReadRunRecord). The fields keep their values (no clearing
         // stores on the hot path); the sequence says they are stale.
-        Volatile.Write(ref _runSequence.Value, _runSequence.Value + 1);
+        Volatile.Write(ref _run.Sequence, _run.Sequence + 1);
 
     /// <summary>
     /// A consistent snapshot of what the core is running, for the stuck-call detector (D1). Returns false if it
@@ -459,12 +445,12 @@ internal sealed class Core
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var before = Volatile.Read(ref _runSequence.Value); // acquire; pairs with the release in PublishRunStart
-            entry = _runEntry;
-            function = _runFunction;
-            var since = _runSinceMs;
+            var before = Volatile.Read(ref _run.Sequence); // acquire; pairs with the release in PublishRunStart
+            entry = _run.Entry;
+            function = _run.Function;
+            var since = _run.SinceMs;
             Interlocked.MemoryBarrier(); // orders the field loads before the second sequence load (seqlock read side)
-            var after = Volatile.Read(ref _runSequence.Value);
+            var after = Volatile.Read(ref _run.Sequence);
             if (before == after)
             {
                 runningFor = TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - since));
@@ -617,7 +603,7 @@ internal sealed class Core
         var deadline = Stopwatch.GetTimestamp() + Set.PollTicks;
         var yield = Set.Oversubscribed;
         Parker.BeginPolling();
-        for (var i = 1; ; i++)
+        for (var i = Set.PollTicks == 0 ? 64 : 1; ; i++) // PollDuration zero: straight to the deadline check, then park
         {
             if (Inbox.HasWork)
             {
@@ -705,10 +691,10 @@ internal sealed class Core
     private void FinalDrain()
     {
         DrainEverything();
-        var last = Inbox.CloseAndDetach();
+        var last = Inbox.CloseAndDetach(out var count, out var syncs);
         if (last is not null)
         {
-            RunBatch(last);
+            RunBatch(last, count, syncs);
         }
 
         DrainEverything();

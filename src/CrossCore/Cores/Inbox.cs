@@ -81,39 +81,58 @@ internal struct Inbox
     /// <remarks>Only the owning core calls it. Only the owner closes the inbox, so a closed inbox seen here stays
     /// closed, and it must never be exchanged away even for an instant: a push landing in that instant would be
     /// overwritten when the sentinel is put back.</remarks>
-    public InboxEntry? DetachAll()
+    /// <param name="count">How many entries were detached.</param>
+    /// <param name="syncs">How many of them are sync entries (the batch runs those first, §5.1).</param>
+    public InboxEntry? DetachAll(out int count, out int syncs)
     {
         var head = Volatile.Read(ref _head); // acquire; a cheap pre-check, the Exchange below is the real detach
         if (head is null || head == s_closed)
         {
+            count = 0;
+            syncs = 0;
             return null;
         }
 
         // O2: full fence; pairs with the producers' CAS in Push, so every write made before a push is visible to
         // the code that runs the entry.
-        return Reverse(Interlocked.Exchange(ref _head, null));
+        return Reverse(Interlocked.Exchange(ref _head, null), out count, out syncs);
     }
 
     /// <summary>Closes the inbox and returns what was on it (FIFO). Only the owning core calls it.</summary>
-    public InboxEntry? CloseAndDetach()
+    public InboxEntry? CloseAndDetach(out int count, out int syncs)
     {
         // O2: full fence, as in DetachAll; pairs with the producers' CAS. From now on Push fails.
         var chain = Interlocked.Exchange(ref _head, s_closed);
-        return chain == s_closed ? null : Reverse(chain);
+        if (chain == s_closed)
+        {
+            count = 0;
+            syncs = 0;
+            return null;
+        }
+
+        return Reverse(chain, out count, out syncs);
     }
 
     /// <summary>Re-opens a closed inbox (a set is never re-opened today; kept for symmetry in tests).</summary>
     public void Reopen() => Interlocked.CompareExchange(ref _head, null, s_closed); // full fence; pairs with Push's CAS
 
-    private static InboxEntry? Reverse(InboxEntry? chain)
+    /// <summary>Reverses a detached chain to FIFO order, counting it on the way (one walk for both).</summary>
+    private static InboxEntry? Reverse(InboxEntry? chain, out int count, out int syncs)
     {
         InboxEntry? fifo = null;
+        count = 0;
+        syncs = 0;
         while (chain is not null)
         {
             var next = chain.Next;
             chain.Next = fifo;
             fifo = chain;
             chain = next;
+            count++;
+            if (fifo.Kind == EntryKind.Sync)
+            {
+                syncs++;
+            }
         }
 
         return fifo;

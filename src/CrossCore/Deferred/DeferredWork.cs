@@ -206,6 +206,11 @@ public abstract class DeferredWork : InboxEntry
     /// <summary>The run (the kernel's <c>irq_work_single</c>), on the core, in handler context.</summary>
     internal sealed override void Execute(Core core)
     {
+        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.ReorderDeferredClear)
+        {
+            Invoke(); // fault injection only: the function's loads all pass the clearing of Pending below
+        }
+
         // The runner owns Pending while the work is queued: no one else clears it, so a plain read-modify-write
         // published by a release store is enough to clear it.
         var flags = Volatile.Read(ref _flags) & ~Pending; // acquire; pairs with the claimer's Interlocked.Or
@@ -220,7 +225,10 @@ public abstract class DeferredWork : InboxEntry
         var waiters = _syncWaiters; // O5: read before the last touch below
         try
         {
-            Invoke();
+            if (!(Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.ReorderDeferredClear))
+            {
+                Invoke();
+            }
         }
         finally
         {

@@ -22,6 +22,18 @@ internal static class FaultInjection
     /// <summary>C7 broken: a claim decides on an earlier plain read and fails while the work runs (seed 2's pre-fix claim).</summary>
     public static volatile bool RacyDeferredClaim;
 
+    /// <summary>
+    /// O4 broken, deterministically: the widest store→load reordering the missing fence permits, emulated by making
+    /// the release visible only after the function ran (its loads then all precede the release). On a machine where
+    /// the store buffer drains fast, <see cref="SkipAsyncReleaseFence"/> alone shows rarely; this shows every time a
+    /// Busy answer lands while the function runs.
+    /// </summary>
+    public static volatile bool ReorderAsyncRelease;
+
+    /// <summary>O6 broken, deterministically: Pending is cleared only after the function ran (the widest reordering
+    /// the missing fence permits), so a queue that coalesces while the function runs is never seen.</summary>
+    public static volatile bool ReorderDeferredClear;
+
     /// <summary>O7 broken: a core publishes Parked without a full fence before its re-check.</summary>
     public static volatile bool SkipParkFence;
 
@@ -39,6 +51,8 @@ internal static class FaultInjection
         SkipDeferredFence = false;
         RacyDeferredClaim = false;
         SkipParkFence = false;
+        ReorderAsyncRelease = false;
+        ReorderDeferredClear = false;
         Volatile.Write(ref DropAsync, 0); // test-only switch; release, orders nothing the runtime relies on
         Volatile.Write(ref DoubleRunAsync, 0); // test-only switch; release, orders nothing the runtime relies on
         Active = false;

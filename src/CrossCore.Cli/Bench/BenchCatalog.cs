@@ -1,0 +1,102 @@
+using CrossCore.Cli.Bench.Contenders;
+
+namespace CrossCore.Cli.Bench;
+
+/// <summary>Whether a scenario's contenders are round trips (latency) or handoffs (throughput).</summary>
+internal enum ScenarioKind
+{
+    Latency,
+    Throughput,
+}
+
+/// <summary>A SPEC §9 target checked on a scenario's CrossCore rows.</summary>
+/// <param name="Text">The target in words.</param>
+/// <param name="MaxRatioToFloor">CrossCore / floor must not exceed this.</param>
+/// <param name="MinSpeedupOverChannel">Best <c>Channel&lt;T&gt;</c> / CrossCore must reach this.</param>
+/// <param name="AppliesTo">The CrossCore rows (by name prefix) the target is checked on; null for all of them.</param>
+internal sealed record TargetSpec(string Text, double? MaxRatioToFloor, double? MinSpeedupOverChannel, string? AppliesTo = null);
+
+/// <summary>One scenario: its contenders, measured in interleaved rounds.</summary>
+internal sealed record ScenarioSpec(
+    string Id,
+    string Key,
+    string Title,
+    string Unit,
+    ScenarioKind Kind,
+    double SampleMs,
+    Func<Placement, IReadOnlyList<Contender>> Create,
+    TargetSpec? Target = null,
+    bool EmitTimedRows = true);
+
+/// <summary>The scenarios of <c>crosscore bench</c> (the BenchmarkDotNet project measures the same contender classes).</summary>
+internal static class BenchCatalog
+{
+    public static IReadOnlyList<ScenarioSpec> All { get; } =
+    [
+        new("P1", "latency/ping-pong", "Round trip to a polling core (sync call vs ping-pongs)", "ns/op", ScenarioKind.Latency, 3,
+            p =>
+            [
+                new RawPingPong(p),
+                new CrossCoreSyncPingPong(p, parked: false),
+                new CrossCoreCoreToCorePingPong(p),
+                new ChannelSpinPingPong(p),
+                new ChannelAwaitPingPong(p),
+                new BlockingCollectionPingPong(p),
+                new ThreadPoolRoundTrip(p),
+                new TaskRunRoundTrip(p),
+            ],
+            new TargetSpec("≤ 1.5× raw ping-pong; ≥ 2.5× faster than the best Channel<T> ping-pong", 1.5, 2.5)),
+
+        new("P3", "latency/parked", "Round trip to a parked core (poll duration 0)", "ns/op", ScenarioKind.Latency, 30,
+            p =>
+            [
+                new EventPingPong(p),
+                new CrossCoreSyncPingPong(p, parked: true),
+            ],
+            new TargetSpec("≤ 1.2× ManualResetEventSlim ping-pong", 1.2, null)),
+
+        new("P2", "throughput/one-to-one", "Async handoff, one sender → one core", "ns/item", ScenarioKind.Throughput, 5,
+            p =>
+            [
+                new RawStackHandoff(p),
+                new RawStackHandoff(p, fenced: true),
+                new CrossCoreAsyncThroughput(p),
+                new CrossCoreNoWaitThroughput(p),
+                new ChannelThroughput(p, awaitReader: false),
+                new ChannelThroughput(p, awaitReader: true),
+                new BlockingCollectionThroughput(p),
+                new ThreadPoolThroughput(p),
+            ],
+            new TargetSpec("≥ 60 % of the raw stack handoff's rate (≤ 1.67× its ns/item); ≥ 2× Channel<T>'s rate", 1 / 0.6, 2, AppliesTo: "CrossCore CallAsync")),
+
+        new("P2", "throughput/many-to-one", "Async handoff, two senders → one core", "ns/item", ScenarioKind.Throughput, 5,
+            p =>
+            [
+                new RawStackHandoff(p, senders: 2),
+                new CrossCoreAsyncThroughput(p, senders: 2, name: "bench many2one"),
+                new CrossCoreNoWaitThroughput(p, senders: 2),
+                new ChannelThroughput(p, awaitReader: false, senders: 2),
+                new ChannelThroughput(p, awaitReader: true, senders: 2),
+            ]),
+
+        new("P1", "throughput/broadcast", "Broadcast round trip: one request to every other core, wait for all", "ns/op", ScenarioKind.Latency, 3,
+            p =>
+            [
+                new RawBroadcast(p),
+                new CrossCoreCallMany(p),
+                new CrossCoreOnEachCore(p),
+            ]),
+
+        new("P2", "throughput/coalescing", "Coalescing deferred work: queue attempts on a busy target", "ns/op", ScenarioKind.Throughput, 5,
+            p =>
+            [
+                new RawFlagCoalescing(p),
+                new CrossCoreDeferredCoalescing(p),
+                new ThreadPoolFlagCoalescing(p),
+            ]),
+
+        new("P5", "load/bursts", "Bursty load: two senders, bursts of async calls with pauses (the core parks between)", "ns/item", ScenarioKind.Throughput, 20,
+            p => [new CrossCoreBurstLoad(p)],
+            EmitTimedRows: false),
+    ];
+}

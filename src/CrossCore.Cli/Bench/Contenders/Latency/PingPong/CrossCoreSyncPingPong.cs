@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace CrossCore.Cli.Bench.Contenders;
+
+/// <summary>
+/// P1 / P3: <c>CallSingle(core, f, state, wait: true)</c> from a thread outside the set to core 1 (on the partner CPU).
+/// With the default poll duration the core polls between calls (P1). With a zero poll duration (P3) the loop waits,
+/// untimed, until the core has parked (and <see cref="ParkedGap"/> more) before each call, and the waiter parks too
+/// while the core wakes up: each round trip is two kernel wake-ups.
+/// </summary>
+public sealed class CrossCoreSyncPingPong : LatencyContender
+{
+    /// <summary>The untimed pause before each call to the parked core, after it reports Parked.</summary>
+    public static readonly TimeSpan ParkedGap = TimeSpan.FromMicroseconds(50);
+
+    private const int Target = 1;
+    private readonly CoreSet _set;
+    private readonly PaddedCounter _state = new();
+    private readonly StatsProbe _probe;
+    private readonly bool _parked;
+
+    /// <summary>Starts a two-core set; core 1 is the target. <paramref name="parked"/>: poll duration zero.</summary>
+    public CrossCoreSyncPingPong(Placement placement, bool parked)
+    {
+        _parked = parked;
+        _set = new CoreSet(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null));
+        _probe = new StatsProbe(_set);
+    }
+
+    /// <inheritdoc/>
+    public override string Name => _parked ? "CrossCore CallSingle(wait) to a parked core" : "CrossCore CallSingle(wait), outside thread → core";
+
+    /// <inheritdoc/>
+    public override ContenderRole Role => ContenderRole.CrossCore;
+
+    /// <inheritdoc/>
+    public override string? PinningError => _set.GetCoreInfo(Target).PinningError;
+
+    /// <summary>The set (for tests and diagnostics).</summary>
+    public CoreSet Set => _set;
+
+    /// <inheritdoc/>
+    public override void Begin()
+    {
+        for (var i = 0; i < 16; i++)
+        {
+            _set.CallSingle(Target, static c => c.Increment(), _state, wait: true); // wakes the core; it polls now
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void BeforeRun() => _probe.Before();
+
+    /// <inheritdoc/>
+    public override void AfterRun(int ops)
+    {
+        foreach (var (key, value) in _probe.After(ops))
+        {
+            SetExtra(key, value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _set.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
+    protected override long Loop<TClock>(int ops, TClock clock)
+    {
+        var set = _set;
+        var state = _state;
+        if (_parked)
+        {
+            return ParkedLoop(ops, clock);
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < ops; i++)
+        {
+            set.CallSingle(Target, static c => c.Increment(), state, wait: true);
+            clock.Tick(i);
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private long ParkedLoop<TClock>(int ops, TClock clock)
+        where TClock : struct, IOpClock
+    {
+        var set = _set;
+        var state = _state;
+        var gap = ParkedGap.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        long elapsed = 0;
+        for (var i = 0; i < ops; i++)
+        {
+            var waitStart = Stopwatch.GetTimestamp();
+            while (set.GetState(Target) != CoreState.Parked)
+            {
+                Thread.Yield();
+                if (Stopwatch.GetElapsedTime(waitStart) > TimeSpan.FromSeconds(10))
+                {
+                    throw new TimeoutException("The target core did not park.");
+                }
+            }
+
+            Pause.For(gap);
+            clock.Restart(i);
+            var start = Stopwatch.GetTimestamp();
+            set.CallSingle(Target, static c => c.Increment(), state, wait: true);
+            elapsed += Stopwatch.GetTimestamp() - start;
+            clock.Tick(i);
+        }
+
+        return elapsed;
+    }
+}

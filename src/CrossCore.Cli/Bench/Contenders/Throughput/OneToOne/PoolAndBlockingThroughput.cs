@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+
+namespace CrossCore.Cli.Bench.Contenders;
+
+/// <summary>P2 peer: <c>ThreadPool.UnsafeQueueUserWorkItem</c> of one reused <see cref="IThreadPoolWorkItem"/> per item
+/// (the pool's workers, which cannot be pinned, take them).</summary>
+public sealed class ThreadPoolThroughput : ThroughputContender
+{
+    private readonly Item _item = new();
+
+    /// <summary>Creates the contender.</summary>
+    public ThreadPoolThroughput(Placement placement, int senders = 1)
+        : base(placement, senders)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "ThreadPool.UnsafeQueueUserWorkItem";
+
+    /// <inheritdoc/>
+    public override ContenderRole Role => ContenderRole.Peer;
+
+    /// <inheritdoc/>
+    protected override void BeginConsumer() => BenchAffinity.EnterThreadPoolRegion();
+
+    /// <inheritdoc/>
+    protected override void EndConsumer() => BenchAffinity.LeaveThreadPoolRegion(Placement.DriverCpu);
+
+    /// <inheritdoc/>
+    protected override void Produce(int sender, int count)
+    {
+        var item = _item;
+        for (var i = 0; i < count; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void WaitConsumed(long total)
+    {
+        var spin = 0;
+        while (Volatile.Read(ref _item.Count.Value) < total)
+        {
+            Spin.Pause(ref spin);
+        }
+    }
+
+    private sealed class Item : IThreadPoolWorkItem
+    {
+        public PaddedLong Count;
+
+        public void Execute() => Interlocked.Increment(ref Count.Value);
+    }
+}
+
+/// <summary>P2 peer: a <see cref="BlockingCollection{T}"/> over a <see cref="ConcurrentQueue{T}"/>, one pinned consumer
+/// in <c>Take</c>.</summary>
+public sealed class BlockingCollectionThroughput : ThroughputContender
+{
+    private readonly BlockingCollection<long> _queue = new(new ConcurrentQueue<long>());
+    private readonly PaddedCounter _consumed = new();
+    private readonly Partner _consumer;
+
+    /// <summary>Creates the collection and the consumer thread on the partner CPU.</summary>
+    public BlockingCollectionThroughput(Placement placement, int senders = 1)
+        : base(placement, senders) =>
+        _consumer = new Partner("blocking consumer", placement.PartnerCpu);
+
+    /// <inheritdoc/>
+    public override string Name => "BlockingCollection<T>";
+
+    /// <inheritdoc/>
+    public override ContenderRole Role => ContenderRole.Peer;
+
+    /// <inheritdoc/>
+    public override string? PinningError => _consumer.PinningError ?? base.PinningError;
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _consumer.Dispose();
+        _queue.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
+    protected override void BeginConsumer() => _consumer.Start(Consume);
+
+    /// <inheritdoc/>
+    protected override void EndConsumer() => _consumer.Stop(() => _queue.Add(-1));
+
+    /// <inheritdoc/>
+    protected override void Produce(int sender, int count)
+    {
+        var queue = _queue;
+        for (var i = 0; i < count; i++)
+        {
+            queue.Add(i);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void WaitConsumed(long total)
+    {
+        var spin = 0;
+        while (_consumed.Read() < total)
+        {
+            Spin.Pause(ref spin);
+        }
+    }
+
+    private void Consume(Partner self)
+    {
+        var consumed = _consumed.Read();
+        self.SignalReady();
+        while (true)
+        {
+            if (_queue.Take() < 0)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _consumed.Value, ++consumed);
+        }
+    }
+}
