@@ -48,7 +48,7 @@ public abstract class CallDescriptor : InboxEntry
             return RacyClaimForFaultInjection();
         }
 
-        return Interlocked.CompareExchange(ref _flags, InFlight, Free) == Free;
+        return Interlocked.CompareExchange(ref _flags, InFlight, Free) == Free; // O1 (full fence even on failure); pairs with ReleaseBeforeInvoke
     }
 
     /// <summary>Seed 1's pre-fix claim, for fault injection only: a plain test, then a plain store (no atomicity, no fence).</summary>

@@ -18,21 +18,27 @@ public sealed partial class CoreSet
     public Task RunAsync(int core, Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Submit(core, new TaskWorkItem<bool>(static w => { ((Action)w!)(); return true; }, work));
+        var item = new TaskWorkItem<bool>(static w => { ((Action)w!)(); return true; }, work);
+        Submit(core, item);
+        return item.Task;
     }
 
     /// <summary>Runs <paramref name="work"/>(<paramref name="state"/>) in task context on <paramref name="core"/>; see <see cref="RunAsync(int, Action)"/>.</summary>
     public Task RunAsync<TState>(int core, Action<TState> work, TState state)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Submit(core, new TaskWorkItem<bool>(_ => { work(state); return true; }, null));
+        var item = new TaskWorkItem<bool>(_ => { work(state); return true; }, null);
+        Submit(core, item);
+        return item.Task;
     }
 
     /// <summary>Runs <paramref name="work"/> in task context on <paramref name="core"/> and returns its result; see <see cref="RunAsync(int, Action)"/>.</summary>
     public Task<TResult> RunAsync<TResult>(int core, Func<TResult> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Submit(core, new TaskWorkItem<TResult>(static w => ((Func<TResult>)w!)(), work));
+        var item = new TaskWorkItem<TResult>(static w => ((Func<TResult>)w!)(), work);
+        Submit(core, item);
+        return item.Task;
     }
 
     /// <summary>
@@ -42,17 +48,22 @@ public sealed partial class CoreSet
     public Task RunAsync(int core, Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Submit(core, new AsyncTaskWorkItem<bool>(static async w => { await ((Func<Task>)w!)().ConfigureAwait(true); return true; }, work));
+        var item = new AsyncTaskWorkItem<bool>(static async w => { await ((Func<Task>)w!)().ConfigureAwait(true); return true; }, work);
+        Submit(core, item);
+        return item.Task;
     }
 
     /// <summary>As <see cref="RunAsync(int, Func{Task})"/>, with a result.</summary>
     public Task<TResult> RunAsync<TResult>(int core, Func<Task<TResult>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Submit(core, new AsyncTaskWorkItem<TResult>(static w => ((Func<Task<TResult>>)w!)(), work));
+        var item = new AsyncTaskWorkItem<TResult>(static w => ((Func<Task<TResult>>)w!)(), work);
+        Submit(core, item);
+        return item.Task;
     }
 
-    private Task<TResult> Submit<TResult>(int core, TaskWorkItem<TResult> item)
+    /// <summary>Queues task-context work on <paramref name="core"/>, or fails it (offline) without queueing.</summary>
+    private void Submit(int core, TaskWork item)
     {
         var target = GetCore(core);
         if (!target.IsOnline)
@@ -64,23 +75,5 @@ public sealed partial class CoreSet
         {
             ThreadPool.UnsafeQueueUserWorkItem(static w => w.RunInTaskContext(), item, preferLocal: false); // disposed under us
         }
-
-        return item.Task;
-    }
-
-    private Task<TResult> Submit<TResult>(int core, AsyncTaskWorkItem<TResult> item)
-    {
-        var target = GetCore(core);
-        if (!target.IsOnline)
-        {
-            Telemetry.Offline(target, EntryKind.TaskWork); // D3: cold path only
-            item.Fail(new CoreOfflineException(core));
-        }
-        else if (!target.Enqueue(item))
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static w => w.RunInTaskContext(), item, preferLocal: false); // disposed under us
-        }
-
-        return item.Task;
     }
 }

@@ -21,6 +21,9 @@ internal sealed class PostedCallback : TaskWork
         _callback(_state);
     }
 
+    /// <summary>A continuation is never refused (it belongs to accepted work): it runs on the thread pool instead.</summary>
+    internal override void Fail(Exception exception) => RunOnThreadPool();
+
     /// <summary>Runs the callback on the thread pool (the set was disposed).</summary>
     public void RunOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(static s => s.RunInTaskContext(), this, preferLocal: false);
 }

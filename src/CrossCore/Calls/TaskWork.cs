@@ -19,4 +19,7 @@ internal abstract class TaskWork : InboxEntry
 
     /// <summary>Runs the work on the core's thread in task context. Must not throw.</summary>
     internal abstract void RunInTaskContext();
+
+    /// <summary>Completes the work's task with <paramref name="exception"/> without running it (the core was offline).</summary>
+    internal abstract void Fail(Exception exception);
 }

@@ -34,5 +34,5 @@ internal sealed class TaskWorkItem<TResult> : TaskWork
     }
 
     /// <summary>Fails the task without running (the target was offline or the set disposed).</summary>
-    public void Fail(Exception ex) => _completion.TrySetException(ex);
+    internal override void Fail(Exception exception) => _completion.TrySetException(exception);
 }
