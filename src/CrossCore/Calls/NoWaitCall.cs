@@ -36,8 +36,8 @@ internal sealed class NoWaitCall<TState> : CallDescriptor
         var function = Function!; // O5: read everything before the release ...
         var state = State;
         var owner = Owner;
-        Function = null;          // ... and drop the references so the pool does not keep them alive
-        State = default!;
+        State = default!;         // ... and drop the state so the pool does not keep it alive (the function, usually a
+                                  // static lambda, stays: the stuck-call reporter asks the entry for it)
         ReleaseBeforeInvoke();    // release + full fence (O4) ...
         owner.Wake();             // ... which also orders the release before this read of the owner's park state (O7)
         function(state);

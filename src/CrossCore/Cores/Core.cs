@@ -257,6 +257,7 @@ internal sealed class Core
     /// </summary>
     private void RunBatch(InboxEntry chain, int count, int syncs)
     {
+        MarkRunStart();
         Counters.RecordBatch(count);
         Set.Telemetry.Batch(this, count);
 
@@ -352,6 +353,7 @@ internal sealed class Core
 
     private void RunList(ref DeferredWork? head, ref DeferredWork? tail)
     {
+        MarkRunStart();
         var work = head;
         head = null;
         tail = null;
@@ -379,7 +381,7 @@ internal sealed class Core
         catch (Exception ex)
         {
             // Async calls and deferred work: the entry was already released (its function never touches it after).
-            Set.ReportFunctionException(this, ex, _run.Function);
+            Set.ReportFunctionException(this, ex, entry.DiagnosticFunction); // cold path: ask the entry (its function outlives the release)
         }
         finally
         {
@@ -396,6 +398,7 @@ internal sealed class Core
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RunInlineCall<TState>(Action<TState> function, TState state)
     {
+        MarkRunStart();
         PublishRunStart(null, function);
         var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.InlineFunctionEntry(this, function) : default; // D2
         CoreContext.EnterHandler();
@@ -415,7 +418,18 @@ internal sealed class Core
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void BeginRun(InboxEntry entry) => PublishRunStart(entry, entry.DiagnosticFunction);
+    private void BeginRun(InboxEntry entry) => PublishRunStart(entry, null); // the reader asks the entry for its function
+
+    /// <summary>
+    /// Stamps the start of a batch (or of a list run, or an inline call) for the run record. Once per batch, not per
+    /// entry: reading the clock per entry cost the async path measurably (P2), and for a stuck-call report "running
+    /// since its batch began" is a tight enough upper bound.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkRunStart() =>
+        // Release, read under the seqlock in ReadRunRecord: written while the sequence is even (no function runs),
+        // so a reader that sees an odd sequence before and after sees this or a later stamp.
+        Volatile.Write(ref _run.SinceMs, Environment.TickCount64);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PublishRunStart(InboxEntry? entry, Delegate? function)
@@ -425,7 +439,6 @@ internal sealed class Core
         // The reader then sees either the old even sequence or these fields under the new odd one.
         Volatile.Write(ref _run.Entry, entry);
         Volatile.Write(ref _run.Function, function);
-        Volatile.Write(ref _run.SinceMs, Environment.TickCount64);
         // Release: the fields are visible before the sequence turns odd; pairs with the acquire reads of the
         // sequence in ReadRunRecord. Odd = running.
         Volatile.Write(ref _run.Sequence, _run.Sequence + 1);
@@ -447,7 +460,7 @@ internal sealed class Core
         {
             var before = Volatile.Read(ref _run.Sequence); // acquire; pairs with the release in PublishRunStart
             entry = _run.Entry;
-            function = _run.Function;
+            function = _run.Function ?? entry?.DiagnosticFunction; // entries are asked only here, off the hot path
             var since = _run.SinceMs;
             Interlocked.MemoryBarrier(); // orders the field loads before the second sequence load (seqlock read side)
             var after = Volatile.Read(ref _run.Sequence);
@@ -544,6 +557,7 @@ internal sealed class Core
     /// <summary>Runs claimed deferred work now, in handler context (an immediate local queue). Core thread only.</summary>
     public void RunLocalNow(DeferredWork work)
     {
+        MarkRunStart();
         work.Next = null;
         RunEntry(work);
         Counters.DeferredRun++;

@@ -20,11 +20,13 @@ internal struct RunRecord
     [FieldOffset(64)]
     public InboxEntry? Entry;
 
-    /// <summary>The function being run.</summary>
+    /// <summary>The function being run when there is no entry (an inline call); otherwise null and the reader asks
+    /// <see cref="Entry"/> (off the hot path).</summary>
     [FieldOffset(72)]
     public Delegate? Function;
 
-    /// <summary>When it started (<see cref="Environment.TickCount64"/>).</summary>
+    /// <summary>When its batch (or list run, or inline call) started (<see cref="Environment.TickCount64"/>): an upper
+    /// bound on how long the current function has run, stamped once per batch rather than per entry.</summary>
     [FieldOffset(80)]
     public long SinceMs;
 
