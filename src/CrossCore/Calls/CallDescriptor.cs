@@ -81,7 +81,4 @@ public abstract class CallDescriptor : InboxEntry
         // (and it queues the descriptor again), or this function sees everything it wrote before the attempt.
         Interlocked.MemoryBarrier();
     }
-
-    /// <summary>Runs the function inline on the calling thread (own core, C6, or a disposed set). The claim is held.</summary>
-    internal void ExecuteInline(Cores.Core? core) => Execute(core!);
 }

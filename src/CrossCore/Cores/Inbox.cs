@@ -113,9 +113,6 @@ internal struct Inbox
         return Reverse(chain, out count, out syncs);
     }
 
-    /// <summary>Re-opens a closed inbox (a set is never re-opened today; kept for symmetry in tests).</summary>
-    public void Reopen() => Interlocked.CompareExchange(ref _head, null, s_closed); // full fence; pairs with Push's CAS
-
     /// <summary>Reverses a detached chain to FIFO order, counting it on the way (one walk for both).</summary>
     private static InboxEntry? Reverse(InboxEntry? chain, out int count, out int syncs)
     {
