@@ -676,24 +676,7 @@ internal sealed class Invoker
         st.Latency.Record(Engine.Nanoseconds(t1 - t0));
         if (_hot.Stable(g))
         {
-            Accepted += expected;
-            if (expected > 0)
-            {
-                st.Ok++;
-            }
-            else
-            {
-                st.Offline++;
-            }
-
-            if (wait)
-            {
-                FinishWait(r, expected);
-            }
-            else
-            {
-                Release(r, expected);
-            }
+            CompleteMasked(r, st, expected, wait);
 
             return;
         }
@@ -755,24 +738,7 @@ internal sealed class Invoker
         }
 
         st.Latency.Record(Engine.Nanoseconds(t1 - t0));
-        Accepted += expected;
-        if (expected > 0)
-        {
-            st.Ok++;
-        }
-        else
-        {
-            st.Offline++;
-        }
-
-        if (wait)
-        {
-            FinishWait(r, expected);
-        }
-        else
-        {
-            Release(r, expected);
-        }
+        CompleteMasked(r, st, expected, wait);
     }
 
     private void OpAny()
@@ -949,6 +915,29 @@ internal sealed class Invoker
     }
 
     /// <summary>A waiting request returned: every expected run must be done, and its writes visible (O4).</summary>
+    /// <summary>The accounting shared by the masked primitives: counts the outcome, then waits for or releases the record.</summary>
+    private void CompleteMasked(Request r, PrimitiveStats st, int expected, bool wait)
+    {
+        Accepted += expected;
+        if (expected > 0)
+        {
+            st.Ok++;
+        }
+        else
+        {
+            st.Offline++;
+        }
+
+        if (wait)
+        {
+            FinishWait(r, expected);
+        }
+        else
+        {
+            Release(r, expected);
+        }
+    }
+
     private void FinishWait(Request r, int expected)
     {
         var left = Interlocked.Add(ref r.Remaining, expected - Request.Bias);
