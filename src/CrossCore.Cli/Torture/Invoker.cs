@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using CrossCore.Deferred;
 
 namespace CrossCore.Cli.Torture;
 

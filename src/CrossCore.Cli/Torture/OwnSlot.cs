@@ -1,5 +1,3 @@
-using CrossCore.Calls;
-using CrossCore.Deferred;
 
 namespace CrossCore.Cli.Torture;
 

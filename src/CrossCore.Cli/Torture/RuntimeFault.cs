@@ -1,4 +1,3 @@
-using CrossCore.Diagnostics;
 
 namespace CrossCore.Cli.Torture;
 

@@ -1,4 +1,3 @@
-using CrossCore.Deferred;
 
 namespace CrossCore.Cli.Torture;
 

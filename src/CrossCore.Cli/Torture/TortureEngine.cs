@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CrossCore.Deferred;
 
 namespace CrossCore.Cli.Torture;
 

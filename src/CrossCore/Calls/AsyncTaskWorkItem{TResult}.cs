@@ -1,4 +1,4 @@
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// An asynchronous task-context work item: starts the function on the core, whose

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// A caller-owned, reusable request for <see cref="CoreSet.CallAsync"/>: the kernel's <c>call_single_data_t</c> as
@@ -43,7 +43,7 @@ public abstract class CallDescriptor : InboxEntry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryClaim()
     {
-        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.RacyDescriptorClaim)
+        if (FaultInjection.Active && FaultInjection.RacyDescriptorClaim)
         {
             return RacyClaimForFaultInjection();
         }
@@ -71,7 +71,7 @@ public abstract class CallDescriptor : InboxEntry
         // O4: release store; pairs with the acquire in IsInFlight and with the next claimer's CAS (TryClaim), which
         // may now succeed.
         Volatile.Write(ref _flags, Free);
-        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipAsyncReleaseFence)
+        if (FaultInjection.Active && FaultInjection.SkipAsyncReleaseFence)
         {
             return;
         }

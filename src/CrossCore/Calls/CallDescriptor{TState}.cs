@@ -1,4 +1,4 @@
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// A reusable <see cref="CallDescriptor"/> that runs <see cref="Function"/> with <see cref="State"/>.
@@ -36,11 +36,11 @@ public sealed class CallDescriptor<TState> : CallDescriptor
 
     internal override object? StateForDiagnostics => State;
 
-    internal override void Execute(Cores.Core core)
+    internal override void Execute(Core core)
     {
         var function = Function; // O5: everything the run needs is read before the release
         var state = State;
-        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.ReorderAsyncRelease)
+        if (FaultInjection.Active && FaultInjection.ReorderAsyncRelease)
         {
             function(state);       // fault injection only: the function's loads all pass the release
             ReleaseBeforeInvoke();

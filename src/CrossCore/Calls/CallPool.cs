@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// Per-thread descriptors for waiting and no-wait calls with state type <typeparamref name="TState"/>, one per
@@ -57,7 +57,7 @@ internal static class CallPool<TState>
     private static NoWaitCall<TState> CreateNoWait(int core)
     {
         EnsureLength(ref t_noWait, core);
-        return t_noWait![core] = new NoWaitCall<TState>(Cores.CoreContext.CurrentParker);
+        return t_noWait![core] = new NoWaitCall<TState>(CoreContext.CurrentParker);
     }
 
     private static void EnsureLength<T>(ref T[]? slots, int core)

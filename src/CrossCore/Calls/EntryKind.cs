@@ -1,4 +1,4 @@
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>What an <see cref="InboxEntry"/> is, fixed when it is constructed (the kernel's CSD type field).</summary>
 internal enum EntryKind : byte

@@ -1,4 +1,4 @@
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>A condition a <see cref="Waiter"/> waits for. Implemented by small structs, so waiting never allocates.</summary>
 internal interface IWaitCondition

@@ -1,6 +1,5 @@
-using CrossCore.Cores;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// A node of a core's <see cref="Inbox"/>: the kernel's <c>__call_single_node</c>. Every cross-core request

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using CrossCore.Cores;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// The per-sender descriptor of a no-wait call: the kernel's per-CPU <c>csd_data</c> of

@@ -1,4 +1,4 @@
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>A <see cref="SynchronizationContext.Post"/> callback on its way to a core (an await continuation).</summary>
 internal sealed class PostedCallback : TaskWork

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using CrossCore.Cores;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// The descriptor of a waiting call: the kernel's on-stack CSD of <c>smp_call_function_single(wait=1)</c> and the

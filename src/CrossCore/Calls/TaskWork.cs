@@ -1,6 +1,5 @@
-using CrossCore.Cores;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// Task-context work (C5): travels through the inbox like every request, then waits in the core's task queue and

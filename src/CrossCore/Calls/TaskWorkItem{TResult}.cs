@@ -1,4 +1,4 @@
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>A synchronous task-context work item whose outcome completes a <see cref="Task{TResult}"/>.</summary>
 internal sealed class TaskWorkItem<TResult> : TaskWork

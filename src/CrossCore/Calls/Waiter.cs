@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using CrossCore.Cores;
-using CrossCore.Diagnostics;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
 /// Waits for a release: sync callers, no-wait callers whose previous descriptor is still queued,
-/// <see cref="Deferred.DeferredWork.Sync"/>. The kernel's <c>csd_lock_wait</c> with CSD lock-wait debugging.
+/// <see cref="DeferredWork.Sync"/>. The kernel's <c>csd_lock_wait</c> with CSD lock-wait debugging.
 /// </summary>
 /// <remarks>
 /// <para>Spin first, for the set's poll duration, with the parker left Running (a releaser then sends no signal);

@@ -1,9 +1,8 @@
-using CrossCore.Cores;
 
-namespace CrossCore.Calls;
+namespace CrossCore;
 
 /// <summary>
-/// The parkers of threads waiting in <see cref="Deferred.DeferredWork.Sync"/> for one work item. The runner reads
+/// The parkers of threads waiting in <see cref="DeferredWork.Sync"/> for one work item. The runner reads
 /// the list's count after clearing Busy and wakes every registered parker; registration and the read of Busy
 /// form a Dekker pair (see <see cref="Add"/>).
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>Pinning a thread to a hardware CPU: Linux <c>sched_setaffinity</c>; elsewhere a documented no-op that
 /// reports why.</summary>

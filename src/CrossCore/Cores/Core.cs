@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using CrossCore.Calls;
-using CrossCore.Deferred;
-using CrossCore.Diagnostics;
-using CrossCore.Hotplug;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// One core: a dedicated thread with an inbox, a task queue, deferred-work lists, an idle state and a record of

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// What the current thread is, for context rules (§6): a core (and which), in handler context or not, and the

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using CrossCore.Calls;
-using CrossCore.Cores;
-using CrossCore.Diagnostics;
 
 namespace CrossCore;
 
@@ -16,7 +13,7 @@ namespace CrossCore;
 /// (<see cref="CallMany{TState}"/>, <see cref="OnEachCore{TState}"/>), on a nearby core (<see cref="CallAny{TState}(CoreMask?, Action{TState}, TState, bool, out int)"/>),
 /// through a reusable caller-owned descriptor that answers Busy while in flight (<see cref="CallAsync"/>), or as
 /// task-context work that may block and await (<see cref="RunAsync(int, Func{Task})"/>). Deferred work
-/// (<see cref="Deferred.DeferredWork"/>) coalesces and is never lost. Cores can be taken offline and back
+/// (<see cref="DeferredWork"/>) coalesces and is never lost. Cores can be taken offline and back
 /// (<see cref="Offline(int)"/>).</para>
 /// <para>Every request travels through the target core's lock-free inbox; the core is woken only when its inbox
 /// was empty and it is parked, not when it polls. Functions run in <em>handler context</em>: short, never waiting.

@@ -1,6 +1,5 @@
-using CrossCore.Calls;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// The <see cref="SynchronizationContext"/> installed on every core's thread: an <c>await</c> in task-context work

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// Where hardware CPUs sit relative to each other (Linux sysfs <c>topology/core_id</c> and

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using CrossCore.Calls;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// A core's lock-free multi-producer inbox (the kernel's per-CPU <c>call_single_queue</c>, an llist):

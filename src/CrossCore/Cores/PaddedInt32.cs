@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>An <see cref="int"/> alone on its cache line (64 bytes before and after), against false sharing.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]

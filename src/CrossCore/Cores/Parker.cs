@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// The idle-state word of a core or waiting thread plus the kernel object that wakes it: the kernel's idle
@@ -54,7 +54,7 @@ internal sealed class Parker
     /// </summary>
     public void PrepareToPark()
     {
-        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipParkFence)
+        if (FaultInjection.Active && FaultInjection.SkipParkFence)
         {
             Volatile.Write(ref _state.Value, Parked); // the bug: a release store, which a later load may pass
             return;

@@ -1,4 +1,4 @@
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>The outcome of <see cref="Inbox.Push"/>.</summary>
 internal enum PushResult : byte

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using CrossCore.Calls;
 
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>
 /// What a core is running, for the stuck-call detector (D1): written by the core for every entry it runs, read by a

@@ -1,4 +1,4 @@
-namespace CrossCore.Cores;
+namespace CrossCore;
 
 /// <summary>What a producer's <see cref="Parker.Wake"/> did.</summary>
 internal enum WakeResult : byte

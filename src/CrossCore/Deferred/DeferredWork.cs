@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using CrossCore.Calls;
-using CrossCore.Cores;
 
-namespace CrossCore.Deferred;
+namespace CrossCore;
 
 /// <summary>
 /// Claimable, coalescing work that is never lost: the kernel's <c>struct irq_work</c>. "Schedule this once;
@@ -187,7 +185,7 @@ public abstract class DeferredWork : InboxEntry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryClaim()
     {
-        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.RacyDeferredClaim && (_flags & Claimed) != 0)
+        if (FaultInjection.Active && FaultInjection.RacyDeferredClaim && (_flags & Claimed) != 0)
         {
             return false; // seed 2's pre-fix claim: an early plain read decides, so a claim while busy is lost
         }
@@ -206,7 +204,7 @@ public abstract class DeferredWork : InboxEntry
     /// <summary>The run (the kernel's <c>irq_work_single</c>), on the core, in handler context.</summary>
     internal sealed override void Execute(Core core)
     {
-        if (Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.ReorderDeferredClear)
+        if (FaultInjection.Active && FaultInjection.ReorderDeferredClear)
         {
             Invoke(); // fault injection only: the function's loads all pass the clearing of Pending below
         }
@@ -215,7 +213,7 @@ public abstract class DeferredWork : InboxEntry
         // published by a release store is enough to clear it.
         var flags = Volatile.Read(ref _flags) & ~Pending; // acquire; pairs with the claimer's Interlocked.Or
         Volatile.Write(ref _flags, flags);
-        if (!(Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.SkipDeferredFence))
+        if (!(FaultInjection.Active && FaultInjection.SkipDeferredFence))
         {
             // O6: full fence between clearing Pending and running the function: the function's loads cannot pass
             // the store. Pairs with the claimer's Interlocked.Or (see TryClaim).
@@ -225,7 +223,7 @@ public abstract class DeferredWork : InboxEntry
         var waiters = _syncWaiters; // O5: read before the last touch below
         try
         {
-            if (!(Diagnostics.FaultInjection.Active && Diagnostics.FaultInjection.ReorderDeferredClear))
+            if (!(FaultInjection.Active && FaultInjection.ReorderDeferredClear))
             {
                 Invoke();
             }

@@ -1,4 +1,4 @@
-namespace CrossCore.Deferred;
+namespace CrossCore;
 
 /// <summary>How a <see cref="DeferredWork"/> is run (the kernel's <c>IRQ_WORK_LAZY</c> and <c>IRQ_WORK_HARD_IRQ</c>).</summary>
 [Flags]

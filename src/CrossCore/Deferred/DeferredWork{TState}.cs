@@ -1,4 +1,4 @@
-namespace CrossCore.Deferred;
+namespace CrossCore;
 
 /// <summary>A <see cref="DeferredWork"/> that runs <see cref="Function"/>(<see cref="State"/>).</summary>
 /// <typeparam name="TState">The state's type. A value type is passed without boxing.</typeparam>

@@ -1,4 +1,4 @@
-namespace CrossCore.Deferred;
+namespace CrossCore;
 
 /// <summary>The outcome of queueing a <see cref="DeferredWork"/> (the kernel's <c>irq_work_queue</c> true/false, plus offline).</summary>
 public enum QueueResult

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// One core's counters. The core-side ones are plain fields written only by the core's thread; the sender-side ones
@@ -29,11 +29,11 @@ internal sealed class CoreCounters
     public long Coalesced => Volatile.Read(ref _senders.Coalesced); // acquire; a snapshot, orders nothing
 
     /// <summary>Offline answers to requests of <paramref name="kind"/> aimed at this core (a snapshot).</summary>
-    public long OfflineAnswers(Calls.EntryKind kind) => kind switch
+    public long OfflineAnswers(EntryKind kind) => kind switch
     {
-        Calls.EntryKind.Sync => Volatile.Read(ref _senders.OfflineSync), // acquire; a snapshot
-        Calls.EntryKind.Async => Volatile.Read(ref _senders.OfflineAsync), // acquire; a snapshot, orders nothing
-        Calls.EntryKind.DeferredWork => Volatile.Read(ref _senders.OfflineDeferred), // acquire; a snapshot, orders nothing
+        EntryKind.Sync => Volatile.Read(ref _senders.OfflineSync), // acquire; a snapshot
+        EntryKind.Async => Volatile.Read(ref _senders.OfflineAsync), // acquire; a snapshot, orders nothing
+        EntryKind.DeferredWork => Volatile.Read(ref _senders.OfflineDeferred), // acquire; a snapshot, orders nothing
         _ => Volatile.Read(ref _senders.OfflineTask), // acquire; a snapshot, orders nothing
     };
 
@@ -44,17 +44,17 @@ internal sealed class CoreCounters
     public void AddCoalesced() => Interlocked.Increment(ref _senders.Coalesced); // atomicity only, orders nothing
 
     /// <summary>Counts an Offline answer (a cold path). Interlocked: atomicity only, orders nothing.</summary>
-    public void AddOffline(Calls.EntryKind kind)
+    public void AddOffline(EntryKind kind)
     {
         switch (kind)
         {
-            case Calls.EntryKind.Sync:
+            case EntryKind.Sync:
                 Interlocked.Increment(ref _senders.OfflineSync); // atomicity only, orders nothing
                 break;
-            case Calls.EntryKind.Async:
+            case EntryKind.Async:
                 Interlocked.Increment(ref _senders.OfflineAsync); // atomicity only, orders nothing
                 break;
-            case Calls.EntryKind.DeferredWork:
+            case EntryKind.DeferredWork:
                 Interlocked.Increment(ref _senders.OfflineDeferred); // atomicity only, orders nothing
                 break;
             default:

@@ -1,6 +1,5 @@
-using CrossCore.Cores;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// A snapshot of a set's counters (racy: each counter is read once, not all at one instant). Wake-ups are the
@@ -78,8 +77,8 @@ public sealed class CoreSetStatistics
             avoided += c.WakeupsAvoided;
             busy += c.BusyAnswers;
             coalesced += c.Coalesced;
-            offline += c.OfflineAnswers(Calls.EntryKind.Sync) + c.OfflineAnswers(Calls.EntryKind.Async) +
-                c.OfflineAnswers(Calls.EntryKind.DeferredWork) + c.OfflineAnswers(Calls.EntryKind.TaskWork);
+            offline += c.OfflineAnswers(EntryKind.Sync) + c.OfflineAnswers(EntryKind.Async) +
+                c.OfflineAnswers(EntryKind.DeferredWork) + c.OfflineAnswers(EntryKind.TaskWork);
         }
 
         return new CoreSetStatistics

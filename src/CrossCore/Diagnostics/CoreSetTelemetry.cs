@@ -1,10 +1,7 @@
 using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
-using CrossCore.Calls;
-using CrossCore.Cores;
-using CrossCore.Deferred;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// The one place where the runtime reports what happens (D2, D3): counters, the <c>CrossCore</c> EventSource and the

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// The <c>CrossCore</c> EventSource (D2): the kernel's <c>csd:*</c> and <c>ipi:*</c> tracepoints for .NET tools

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CrossCore.Calls;
-using CrossCore.Cores;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// The <c>CrossCore</c> Meter (D3): instruments over every live set's counters, visible with

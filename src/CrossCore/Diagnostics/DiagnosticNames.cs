@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>Readable names of user functions for reports and events.</summary>
 /// <remarks>Names are cached per method (weakly, so collectible code can unload): an event listener that follows

@@ -1,4 +1,4 @@
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// Test-only switches that break one rule each, so tests and <c>crosscore torture --fault</c> can show that the

@@ -1,4 +1,4 @@
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>An exception thrown by an async call's or a deferred work's function (§6), as given to
 /// <see cref="CoreSetOptions.OnFunctionException"/>.</summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using CrossCore.Calls;
-using CrossCore.Cores;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// The stuck-call detector of one set (D1, the kernel's CSD lock-wait debugging). Waiters call it only after their

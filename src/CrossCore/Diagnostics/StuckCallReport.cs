@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// One report of the stuck-call detector (D1): the kernel's "csd: Detected non-responsive CSD lock (#N) on CPU#a,

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
-using CrossCore.Calls;
-using CrossCore.Cores;
 
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>
 /// The stuck-call detector's per-wait record (D1), kept on the waiter's stack: the kernel's

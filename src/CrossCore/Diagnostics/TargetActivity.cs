@@ -1,4 +1,4 @@
-namespace CrossCore.Diagnostics;
+namespace CrossCore;
 
 /// <summary>What the target of a stuck call was doing when the report was made (D1).</summary>
 public enum TargetActivity

@@ -1,6 +1,3 @@
-using CrossCore.Calls;
-using CrossCore.Cores;
-using CrossCore.Hotplug;
 
 namespace CrossCore;
 

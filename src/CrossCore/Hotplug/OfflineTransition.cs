@@ -1,7 +1,5 @@
-using CrossCore.Calls;
-using CrossCore.Cores;
 
-namespace CrossCore.Hotplug;
+namespace CrossCore;
 
 /// <summary>
 /// One offline transition of a core: the core completes it once it has drained everything accepted before. The

@@ -1,4 +1,3 @@
-using CrossCore.Calls;
 using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Calls;

@@ -1,5 +1,3 @@
-using CrossCore.Calls;
-using CrossCore.Diagnostics;
 using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Calls;

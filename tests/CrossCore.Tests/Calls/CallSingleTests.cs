@@ -89,7 +89,7 @@ public sealed class CallSingleTests
         var ran = 0;
         Assert.Throws<ArgumentOutOfRangeException>(() => set.CallSingle(2, () => ran++));
         Assert.Throws<ArgumentOutOfRangeException>(() => set.CallSingle(-1, () => ran++));
-        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallAsync(5, new CrossCore.Calls.CallDescriptor<int>(_ => ran++, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallAsync(5, new CallDescriptor<int>(_ => ran++, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => set.CallMany(CoreMask.Of(0, 7), _ => ran++, 0));
         set.CallMany(null, static _ => { }, 0); // flush: anything queued would have run by now
         Assert.Equal(0, ran);
@@ -102,7 +102,7 @@ public sealed class CallSingleTests
         Assert.Throws<ArgumentNullException>(() => set.CallSingle(0, (Action<int>)null!, 0));
         Assert.Throws<ArgumentNullException>(() => set.CallAsync(0, null!));
         Assert.Throws<ArgumentNullException>(() => set.CallMany(null, (Action<int>)null!, 0));
-        Assert.Throws<ArgumentNullException>(() => new CrossCore.Calls.CallDescriptor<int>(null!, 0));
+        Assert.Throws<ArgumentNullException>(() => new CallDescriptor<int>(null!, 0));
         Assert.Throws<ArgumentNullException>(() => { _ = set.RunAsync(0, (Action)null!); });
     }
 
@@ -113,13 +113,13 @@ public sealed class CallSingleTests
         set.Dispose();
         set.Dispose(); // idempotent
         Assert.Throws<ObjectDisposedException>(() => set.CallSingle(0, () => { }));
-        Assert.Throws<ObjectDisposedException>(() => set.CallAsync(0, new CrossCore.Calls.CallDescriptor<int>(_ => { }, 0)));
+        Assert.Throws<ObjectDisposedException>(() => set.CallAsync(0, new CallDescriptor<int>(_ => { }, 0)));
         Assert.Throws<ObjectDisposedException>(() => set.CallMany(null, _ => { }, 0));
         Assert.Throws<ObjectDisposedException>(() => set.OnEachCore(null, null, _ => { }, 0));
         Assert.Throws<ObjectDisposedException>(() => set.CallAny(null, _ => { }, 0));
         Assert.Throws<ObjectDisposedException>(() => { _ = set.RunAsync(0, () => { }); });
         Assert.Throws<ObjectDisposedException>(() => set.Offline(0));
         Assert.Throws<ObjectDisposedException>(() => set.Online(0));
-        Assert.Throws<ObjectDisposedException>(() => new CrossCore.Deferred.DeferredWork<int>(set, _ => { }, 0).Queue());
+        Assert.Throws<ObjectDisposedException>(() => new DeferredWork<int>(set, _ => { }, 0).Queue());
     }
 }

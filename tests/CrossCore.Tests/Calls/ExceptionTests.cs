@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using CrossCore.Calls;
-using CrossCore.Deferred;
-using CrossCore.Diagnostics;
 using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Calls;

@@ -78,7 +78,7 @@ public sealed class IdleTests
         var before = set.GetStatistics();
         var ran = new long[1];
         // Distinct descriptors: no-wait CallSingle would reuse this thread's one descriptor and wait for it (C1).
-        var burst = Enumerable.Range(0, 1000).Select(_ => new CrossCore.Calls.CallDescriptor<long[]>(static r => Interlocked.Increment(ref r[0]), ran)).ToArray();
+        var burst = Enumerable.Range(0, 1000).Select(_ => new CallDescriptor<long[]>(static r => Interlocked.Increment(ref r[0]), ran)).ToArray();
         foreach (var d in burst)
         {
             Assert.Equal(CallResult.Ok, set.CallAsync(1, d));
@@ -102,7 +102,7 @@ public sealed class IdleTests
             {
                 Assert.True(info.IsPinned, info.PinningError);
                 Assert.Equal(i % Environment.ProcessorCount, info.HardwareCpu);
-                var cpu = set.RunAsync(i, CrossCore.Cores.Affinity.CurrentCpu);
+                var cpu = set.RunAsync(i, Affinity.CurrentCpu);
                 Wait.For(cpu);
                 Assert.Equal(info.HardwareCpu, cpu.Result);
             }

@@ -1,5 +1,3 @@
-using CrossCore.Calls;
-using CrossCore.Cores;
 
 namespace CrossCore.Tests.Cores;
 

@@ -1,4 +1,3 @@
-using CrossCore.Deferred;
 using CrossCore.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,5 +1,3 @@
-using CrossCore.Deferred;
-using CrossCore.Diagnostics;
 using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Deferred;
@@ -21,7 +19,7 @@ public sealed class DeferredWorkTests
         new(set, static p =>
         {
             p.LastSeen = Volatile.Read(ref p.Datum);
-            p.RanOn = CrossCore.Cores.CoreContext.CurrentCore?.Id ?? -1;
+            p.RanOn = CoreContext.CurrentCore?.Id ?? -1;
             Interlocked.Increment(ref p.Runs);
             var gate = p.Gate;
             if (gate is not null)

@@ -1,7 +1,4 @@
 using System.Diagnostics.Tracing;
-using CrossCore.Calls;
-using CrossCore.Deferred;
-using CrossCore.Diagnostics;
 
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
 

@@ -1,4 +1,3 @@
-using CrossCore.Diagnostics;
 
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
 

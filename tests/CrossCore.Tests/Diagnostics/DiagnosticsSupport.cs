@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
-using CrossCore.Diagnostics;
 
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
 
@@ -79,7 +78,7 @@ internal sealed class HoldGate : IDisposable
     public static HoldGate BlockCore(CoreSet set, int core)
     {
         var gate = new HoldGate();
-        var descriptor = new CrossCore.Calls.CallDescriptor<HoldGate>(Hold, gate);
+        var descriptor = new CallDescriptor<HoldGate>(Hold, gate);
         Assert.Equal(CallResult.Ok, set.CallAsync(core, descriptor));
         Diag.Until(() => gate.Entered, "the gate function to start on the core");
         return gate;

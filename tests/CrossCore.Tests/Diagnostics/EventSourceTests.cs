@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
-using CrossCore.Calls;
-using CrossCore.Deferred;
-using CrossCore.Diagnostics;
-using Ids = CrossCore.Diagnostics.CrossCoreEventSource.Ids;
-using Keywords = CrossCore.Diagnostics.CrossCoreEventSource.Keywords;
+using Ids = CrossCore.CrossCoreEventSource.Ids;
+using Keywords = CrossCore.CrossCoreEventSource.Keywords;
 
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using CrossCore.Calls;
-using CrossCore.Deferred;
-using CrossCore.Diagnostics;
 
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
 

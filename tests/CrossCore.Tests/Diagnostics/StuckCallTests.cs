@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CrossCore.Calls;
-using CrossCore.Cores;
-using CrossCore.Diagnostics;
 using Xunit.Abstractions;
 
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces

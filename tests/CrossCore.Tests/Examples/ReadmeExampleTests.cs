@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using CrossCore.Calls;
-using CrossCore.Deferred;
 
 namespace CrossCore.Tests.Examples;
 

@@ -1,5 +1,3 @@
-using CrossCore.Calls;
-using CrossCore.Deferred;
 using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Hotplug;

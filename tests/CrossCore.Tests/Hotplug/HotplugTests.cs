@@ -1,5 +1,3 @@
-using CrossCore.Calls;
-using CrossCore.Deferred;
 using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Hotplug;
@@ -89,7 +87,7 @@ public sealed class HotplugTests
         Assert.Equal(1, ranOn);
         if (OperatingSystem.IsLinux())
         {
-            var cpu = set.RunAsync(1, CrossCore.Cores.Affinity.CurrentCpu);
+            var cpu = set.RunAsync(1, Affinity.CurrentCpu);
             Wait.For(cpu);
             Assert.Equal(after.HardwareCpu, cpu.Result);
         }
@@ -101,10 +99,10 @@ public sealed class HotplugTests
         using var set = Sets.Create(2, poll: TimeSpan.FromMilliseconds(1));
         set.Offline(1);
         var core = set.GetCoreUnchecked(1);
-        Wait.Until(() => core.Parker.State == CrossCore.Cores.Parker.Parked, "the dormant core to park");
+        Wait.Until(() => core.Parker.State == Parker.Parked, "the dormant core to park");
         var parks = set.GetStatistics().Parks;
         Thread.Sleep(100);
-        Assert.Equal(CrossCore.Cores.Parker.Parked, core.Parker.State); // still blocked: nothing woke it, no tick
+        Assert.Equal(Parker.Parked, core.Parker.State); // still blocked: nothing woke it, no tick
         Assert.Equal(parks, set.GetStatistics().Parks);
     }
 

@@ -30,7 +30,7 @@ public sealed class Gate
     public static Gate BlockCore(CoreSet set, int core)
     {
         var gate = new Gate();
-        var d = new global::CrossCore.Calls.CallDescriptor<Gate>(static g => g.Hold(), gate);
+        var d = new CallDescriptor<Gate>(static g => g.Hold(), gate);
         Assert.Equal(CallResult.Ok, set.CallAsync(core, d));
         Wait.Until(() => gate.Entered);
         return gate;

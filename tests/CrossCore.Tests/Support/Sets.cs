@@ -4,7 +4,7 @@ namespace CrossCore.Tests.Support;
 public static class Sets
 {
     /// <summary>A set of <paramref name="cores"/> cores, with the stuck-call reporter silenced unless asked.</summary>
-    public static CoreSet Create(int cores, TimeSpan? poll = null, Action<Diagnostics.FunctionExceptionInfo>? onException = null, string? name = null) =>
+    public static CoreSet Create(int cores, TimeSpan? poll = null, Action<FunctionExceptionInfo>? onException = null, string? name = null) =>
         new(new CoreSetOptions
         {
             CoreCount = cores,

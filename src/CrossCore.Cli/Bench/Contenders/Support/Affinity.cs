@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace CrossCore.Cli.Bench.Contenders;
 
 /// <summary>
-/// Thread placement for the benchmarks: pins through the library's <c>CrossCore.Cores.Affinity</c> (Linux
+/// Thread placement for the benchmarks: pins through the library's <c>Affinity</c> (Linux
 /// <c>sched_setaffinity</c>). Linux threads inherit their creator's mask, so a pinned driver that makes the thread
 /// pool create a worker pins that worker to the driver's CPU, where it would queue behind the spinning driver:
 /// thread-pool contenders run between <see cref="EnterThreadPoolRegion"/> (the driver unpinned, every existing pool
@@ -21,7 +21,7 @@ public static class BenchAffinity
             return null;
         }
 
-        return CrossCore.Cores.Affinity.TryPinCurrentThread(cpu, out var error) ? null : error;
+        return Affinity.TryPinCurrentThread(cpu, out var error) ? null : error;
     }
 
     /// <summary>Lets the calling thread run on every CPU of the machine again (Linux only; elsewhere nothing to undo).</summary>
@@ -106,7 +106,7 @@ public static class BenchAffinity
     }
 
     /// <summary>The CPU the calling thread runs on now, or -1.</summary>
-    public static int CurrentCpu() => CrossCore.Cores.Affinity.CurrentCpu();
+    public static int CurrentCpu() => Affinity.CurrentCpu();
 
     // A classic DllImport with a blittable array: the CLI project does not allow unsafe code, which LibraryImport's
     // generated marshalling needs.

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CrossCore.Deferred;
 
 namespace CrossCore.Cli.Bench.Contenders;
 

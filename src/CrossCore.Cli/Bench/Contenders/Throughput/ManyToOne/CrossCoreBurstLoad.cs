@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CrossCore.Calls;
 
 namespace CrossCore.Cli.Bench.Contenders;
 

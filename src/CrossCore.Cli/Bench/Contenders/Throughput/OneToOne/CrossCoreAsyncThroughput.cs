@@ -1,4 +1,3 @@
-using CrossCore.Calls;
 namespace CrossCore.Cli.Bench.Contenders;
 
 /// <summary>
