@@ -1,84 +1,34 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace CrossCore;
 
 /// <summary>
-/// A caller-owned, reusable request for <see cref="CoreSet.CallAsync"/>: the kernel's <c>call_single_data_t</c> as
-/// used by <c>smp_call_function_single_async</c>, with the stronger contract of the "safer" change.
+/// A caller-owned, reusable request for <see cref="CoreSet.TryPost(int, CallDescriptor)"/> that is never queued
+/// twice at once: while it is <em>in flight</em> (queued, and not yet started by its core) another post answers
+/// <see cref="CallResult.Busy"/> and changes nothing. The kernel's <c>call_single_data_t</c> as used by
+/// <c>smp_call_function_single_async</c>.
 /// </summary>
 /// <remarks>
-/// <para>A descriptor is <em>in flight</em> from a successful claim in <see cref="CoreSet.CallAsync"/> until the
-/// target core releases it, just before its function runs. While in flight, <see cref="CoreSet.CallAsync"/> answers
-/// <see cref="CallResult.Busy"/> at once and changes nothing.</para>
-/// <para>The claim is one compare-and-swap free→in-flight (O1), so any number of threads may race to queue one
-/// descriptor: exactly one wins per release. The core releases it, then takes a full fence, then runs the function
-/// (O4); so a <see cref="CallResult.Busy"/> answer guarantees that the function which runs next sees every write
-/// the caller made before the attempt.</para>
-/// <para>The function may re-queue its own descriptor, and the owner may re-queue it while the function runs
-/// (§5.2): the function then runs again, possibly concurrently on another core.</para>
+/// <para>Any number of threads may race to post one descriptor: exactly one of them queues it per run; the others
+/// get <see cref="CallResult.Busy"/>. A Busy answer still delivers: the function's next run sees every write the
+/// caller made before its attempt. So "mark work, then post the descriptor" never loses the work, whether the post
+/// answers Ok or Busy.</para>
+/// <para>The descriptor is free again just before its function starts, so the function may post its own descriptor
+/// again, and the owner may post it while the function runs: the function then runs again, possibly at the same
+/// time on another core.</para>
+/// <para>Posting a descriptor allocates nothing.</para>
 /// </remarks>
-[DebuggerDisplay("{DebuggerDisplay,nq}")]
-public abstract class CallDescriptor : InboxEntry
+[DebuggerDisplay("{GetType().Name,nq} {IsInFlight ? \"in flight\" : \"free\",nq}")]
+public abstract class CallDescriptor
 {
-    private const int Free = 0;
-    private const int InFlight = 1;
-
-    private int _flags;
-
-    private protected CallDescriptor() : base(EntryKind.Async)
-    {
-    }
-
-    /// <summary>True from a successful claim until the core releases the descriptor (just before its function runs).</summary>
-    public bool IsInFlight => Volatile.Read(ref _flags) != Free; // acquire; pairs with the release in ReleaseBeforeInvoke
-
-    private string DebuggerDisplay => $"{GetType().Name} {(IsInFlight ? "in flight" : "free")}";
+    private protected CallDescriptor(AsyncEntry entry) => Entry = entry;
 
     /// <summary>
-    /// O1: one CAS free → in flight. A full fence whether or not it succeeds, so the caller's earlier writes are
-    /// ordered before its read of the flags; pairs with the core's release + full fence in
-    /// <see cref="ReleaseBeforeInvoke"/>. Returns false (Busy) if the descriptor is in flight.
+    /// True from a successful post until the target core starts the function (a snapshot: another thread may post or
+    /// the core may start it right after you read it).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryClaim()
-    {
-        if (FaultInjection.Active && FaultInjection.RacyDescriptorClaim)
-        {
-            return RacyClaimForFaultInjection();
-        }
+    public bool IsInFlight => Entry.IsInFlight;
 
-        return Interlocked.CompareExchange(ref _flags, InFlight, Free) == Free; // O1 (full fence even on failure); pairs with ReleaseBeforeInvoke
-    }
-
-    /// <summary>Seed 1's pre-fix claim, for fault injection only: a plain test, then a plain store (no atomicity, no fence).</summary>
-    private bool RacyClaimForFaultInjection()
-    {
-        if (_flags != Free)
-        {
-            return false;
-        }
-
-        Thread.SpinWait(20); // widen the window the way preemption would
-        _flags = InFlight;
-        return true;
-    }
-
-    /// <summary>Releases a claim that was never queued (the call ran inline on the caller's own core, C6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void ReleaseBeforeInvoke()
-    {
-        // O4: release store; pairs with the acquire in IsInFlight and with the next claimer's CAS (TryClaim), which
-        // may now succeed.
-        Volatile.Write(ref _flags, Free);
-        if (FaultInjection.Active && FaultInjection.SkipAsyncReleaseFence)
-        {
-            return;
-        }
-
-        // O4: full fence between the release and the function: the function's loads cannot pass the release store.
-        // Pairs with the full fence of a Busy caller's failed CAS in TryClaim: either that caller's CAS saw Free
-        // (and it queues the descriptor again), or this function sees everything it wrote before the attempt.
-        Interlocked.MemoryBarrier();
-    }
+    /// <summary>The inbox node the descriptor travels as.</summary>
+    internal AsyncEntry Entry { get; }
 }

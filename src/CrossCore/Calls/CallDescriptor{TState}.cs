@@ -1,53 +1,40 @@
 namespace CrossCore;
 
 /// <summary>
-/// A reusable <see cref="CallDescriptor"/> that runs <see cref="Function"/> with <see cref="State"/>.
+/// A reusable <see cref="CallDescriptor"/> that runs <see cref="Function"/>(<see cref="State"/>) on the core it is
+/// posted to.
 /// </summary>
 /// <typeparam name="TState">The state's type. A value type is passed without boxing.</typeparam>
 /// <example>
 /// <code>
 /// var kick = new CallDescriptor&lt;Shard&gt;(static s => s.Flush(), shard);
-/// shard.Dirty = true;                               // written before the attempt ...
-/// var r = set.CallAsync(target, kick);              // ... so even on Busy the next run sees it (O4)
+/// shard.Dirty = true;                 // written before the attempt ...
+/// _ = set.TryPost(target, kick);      // ... so Ok or Busy, the next run of Flush sees it
 /// </code>
 /// </example>
 public sealed class CallDescriptor<TState> : CallDescriptor
 {
+    private readonly DescriptorEntry<TState> _entry;
+
     /// <summary>Creates a descriptor that will run <paramref name="function"/>(<paramref name="state"/>).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
     public CallDescriptor(Action<TState> function, TState state)
+        : this(new DescriptorEntry<TState>(function ?? throw new ArgumentNullException(nameof(function)), state))
     {
-        ArgumentNullException.ThrowIfNull(function);
-        Function = function;
-        State = state;
     }
 
-    /// <summary>The function run on the target core, in handler context.</summary>
-    public Action<TState> Function { get; }
+    private CallDescriptor(DescriptorEntry<TState> entry)
+        : base(entry) => _entry = entry;
+
+    /// <summary>The function run on the target core. It runs in handler context: keep it short and never wait.</summary>
+    public Action<TState> Function => _entry.Function;
 
     /// <summary>
-    /// The argument passed to <see cref="Function"/>. Set at construction, or per use by
-    /// <see cref="CoreSet.CallAsync{TState}(int, CallDescriptor{TState}, TState)"/>, which writes it only while it
-    /// holds the claim (the kernel's "fill in info after csd_lock"). The core reads it before the release (O5).
+    /// The argument passed to <see cref="Function"/>: set at construction, or for one run by
+    /// <see cref="CoreSet.TryPost{TState}(int, CallDescriptor{TState}, TState)"/>.
     /// </summary>
-    public TState State { get; internal set; }
+    public TState State => _entry.State;
 
-    internal override Delegate? DiagnosticFunction => Function;
-
-    internal override object? StateForDiagnostics => State;
-
-    internal override void Execute(Core core)
-    {
-        var function = Function; // O5: everything the run needs is read before the release
-        var state = State;
-        if (FaultInjection.Active && FaultInjection.ReorderAsyncRelease)
-        {
-            function(state);       // fault injection only: the function's loads all pass the release
-            ReleaseBeforeInvoke();
-            return;
-        }
-
-        ReleaseBeforeInvoke();
-        function(state);
-    }
+    /// <summary>Sets the state for the next run. Only the holder of a fresh claim calls it.</summary>
+    internal void SetStateWhileClaimed(TState state) => _entry.State = state;
 }

@@ -17,7 +17,7 @@ internal abstract class TaskWork : InboxEntry
     internal override void Execute(Core core) => throw new InvalidOperationException("Task work is queued, not executed in a batch.");
 
     /// <summary>Runs the work on the core's thread in task context. Must not throw.</summary>
-    internal abstract void RunInTaskContext();
+    internal abstract override void RunInTaskContext();
 
     /// <summary>Completes the work's task with <paramref name="exception"/> without running it (the core was offline).</summary>
     internal abstract void Fail(Exception exception);

@@ -23,12 +23,12 @@ internal sealed class Core
     private readonly CoreSynchronizationContext _syncContext;
 
     // ---- owned by the core thread ----
-    private TaskWork? _taskHead;
-    private TaskWork? _taskTail;
-    private DeferredWork? _raisedHead;
-    private DeferredWork? _raisedTail;
-    private DeferredWork? _lazyHead;
-    private DeferredWork? _lazyTail;
+    private InboxEntry? _taskHead;
+    private InboxEntry? _taskTail;
+    private DeferredEntry? _raisedHead;
+    private DeferredEntry? _raisedTail;
+    private DeferredEntry? _lazyHead;
+    private DeferredEntry? _lazyTail;
     private long _lazyDeadline;
 
     // ---- the run record, read by the stuck-call detector on other threads (seqlock, see BeginRun) ----
@@ -37,7 +37,7 @@ internal sealed class Core
     // ---- lifecycle ----
     private volatile bool _stopRequested;
     private OfflineTransition? _offline;
-    private readonly ManualResetEventSlim _stopped = new(false);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Core(CoreSet set, int id)
     {
@@ -46,6 +46,7 @@ internal sealed class Core
         Counters = new CoreCounters();
         _online.Value = 1;
         _syncContext = new CoreSynchronizationContext(this);
+        TaskScheduler = new CoreTaskScheduler(this);
         _thread = new Thread(ThreadMain)
         {
             IsBackground = true,
@@ -58,6 +59,12 @@ internal sealed class Core
 
     /// <summary>This core's id, 0..N-1.</summary>
     public int Id { get; }
+
+    /// <summary>The context installed on the core's thread: an await in its task-context work resumes here.</summary>
+    public SynchronizationContext SynchronizationContext => _syncContext;
+
+    /// <summary>The scheduler that runs tasks on this core (public through <see cref="CoreSet.GetTaskScheduler"/>).</summary>
+    public TaskScheduler TaskScheduler { get; }
 
     /// <summary>The idle state word and wake-up event.</summary>
     public Parker Parker { get; } = new();
@@ -76,7 +83,7 @@ internal sealed class Core
 
     /// <summary>
     /// The online check (C8, §5.4). A sender reads it before it claims and pushes a request. An offline core is
-    /// dormant, not gone: a request that passed this check just before <see cref="CoreSet.Offline"/> flipped it is
+    /// dormant, not gone: a request that passed this check just before <see cref="CoreSet.TakeOffline"/> flipped it is
     /// pushed anyway, wakes the dormant core (its push found the inbox empty, O3) and runs there, exactly once. So no
     /// request is ever accepted and then stranded, and every check made after Offline returns sees the core
     /// offline. The ordering needed is only that of the flag itself: a stale "online" costs one run on a dormant
@@ -192,7 +199,7 @@ internal sealed class Core
         finally
         {
             CoreContext.Bind(null);
-            _stopped.Set();
+            _stopped.TrySetResult();
         }
     }
 
@@ -298,11 +305,11 @@ internal sealed class Core
             switch (entry.Kind)
             {
                 case EntryKind.TaskWork:
-                    EnqueueTask((TaskWork)entry);
+                    EnqueueTask(entry);
                     break;
                 case EntryKind.DeferredWork:
-                    var work = (DeferredWork)entry;
-                    if (work.IsLazy && !_stopRequested && IsOnline)
+                    var work = (DeferredEntry)entry;
+                    if (work.Work.IsLazy && !_stopRequested && IsOnline)
                     {
                         EnqueueLazy(work); // remote lazy work waits for this core's tick (§5.7)
                     }
@@ -347,7 +354,7 @@ internal sealed class Core
         return false;
     }
 
-    private void RunList(ref DeferredWork? head, ref DeferredWork? tail)
+    private void RunList(ref DeferredEntry? head, ref DeferredEntry? tail)
     {
         MarkRunStart();
         var work = head;
@@ -355,7 +362,7 @@ internal sealed class Core
         tail = null;
         while (work is not null)
         {
-            var next = (DeferredWork?)work.Next; // O5: read before the run; the work may be re-queued by its function
+            var next = (DeferredEntry?)work.Next; // O5: read before the run; the work may be re-queued by its function
             work.Next = null;
             RunEntry(work);
             Counters.DeferredRun++;
@@ -392,15 +399,15 @@ internal sealed class Core
 
     /// <summary>Runs a function inline in handler context on this core (C6), with the run record.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void RunInlineCall<TState>(Action<TState> function, TState state)
+    public TResult RunInlineCall<TState, TResult>(CallFunction<TState, TResult> function, TState state)
     {
         MarkRunStart();
-        PublishRunStart(null, function);
-        var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.InlineFunctionEntry(this, function) : default; // D2
+        PublishRunStart(null, function.Delegate);
+        var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.InlineFunctionEntry(this, function.Delegate!) : default; // D2
         CoreContext.EnterHandler();
         try
         {
-            function(state);
+            return function.Run(Id, state);
         }
         finally
         {
@@ -489,7 +496,7 @@ internal sealed class Core
     // Task-context work
     // ------------------------------------------------------------------------------------------------------------
 
-    private void EnqueueTask(TaskWork work)
+    private void EnqueueTask(InboxEntry work)
     {
         work.Next = null;
         if (_taskTail is null)
@@ -517,7 +524,7 @@ internal sealed class Core
         _taskTail = null;
         while (work is not null)
         {
-            var next = (TaskWork?)work.Next;
+            var next = work.Next;
             work.Next = null;
             Counters.TaskRun++;
             work.RunInTaskContext();
@@ -536,11 +543,11 @@ internal sealed class Core
     // ------------------------------------------------------------------------------------------------------------
 
     /// <summary>Queues claimed deferred work on this core's own lists. Core thread only.</summary>
-    public void EnqueueLocal(DeferredWork work)
+    public void EnqueueLocal(DeferredEntry work)
     {
         Debug.Assert(CoreContext.CurrentCore == this, "Only the core's own thread touches its local lists.");
         work.Next = null;
-        if (work.IsLazy)
+        if (work.Work.IsLazy)
         {
             EnqueueLazy(work);
         }
@@ -551,7 +558,7 @@ internal sealed class Core
     }
 
     /// <summary>Runs claimed deferred work now, in handler context (an immediate local queue). Core thread only.</summary>
-    public void RunLocalNow(DeferredWork work)
+    public void RunLocalNow(DeferredEntry work)
     {
         MarkRunStart();
         work.Next = null;
@@ -574,7 +581,7 @@ internal sealed class Core
         }
     }
 
-    private void EnqueueLazy(DeferredWork work)
+    private void EnqueueLazy(DeferredEntry work)
     {
         work.Next = null;
         if (_lazyHead is null)
@@ -585,7 +592,7 @@ internal sealed class Core
         Append(ref _lazyHead, ref _lazyTail, work);
     }
 
-    private static void Append(ref DeferredWork? head, ref DeferredWork? tail, DeferredWork work)
+    private static void Append(ref DeferredEntry? head, ref DeferredEntry? tail, DeferredEntry work)
     {
         if (tail is null)
         {
@@ -736,12 +743,11 @@ internal sealed class Core
         Parker.ForceWake();
     }
 
+    /// <summary>Completes when the thread has drained and left its loop.</summary>
+    public Task Stopped => _stopped.Task;
+
     /// <summary>Waits for the thread to finish.</summary>
-    public void Join()
-    {
-        _stopped.Wait();
-        _thread.Join();
-    }
+    public void Join() => _thread.Join();
 
     /// <summary>The managed id of the core's thread.</summary>
     public int ManagedThreadId => _thread.ManagedThreadId;

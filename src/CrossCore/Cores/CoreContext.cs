@@ -61,6 +61,6 @@ internal static class CoreContext
         throw new InvalidOperationException(
             $"{operation} was called from handler context (a call or deferred-work function running on core " +
             $"{t_core?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}). It could deadlock: the core " +
-            "cannot serve the requests it would wait for while this function runs. Use CallAsync with a CallDescriptor " +
+            "cannot serve the requests it would wait for while this function runs. Use InvokeAsync, TryPost with a CallDescriptor " +
             "or DeferredWork.Queue from handler context, or RunAsync to move the waiting part to task context.");
 }

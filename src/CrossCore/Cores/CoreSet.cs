@@ -8,16 +8,19 @@ namespace CrossCore;
 /// machinery (<c>kernel/smp.c</c>) and deferred work (<c>kernel/irq_work.c</c>) for .NET.
 /// </summary>
 /// <remarks>
-/// <para>Any thread (a core, or any thread outside the set) can run a function on a core
-/// (<see cref="CallSingle{TState}(int, Action{TState}, TState, bool)"/>), on many cores
-/// (<see cref="CallMany{TState}"/>, <see cref="OnEachCore{TState}"/>), on a nearby core (<see cref="CallAny{TState}(CoreMask?, Action{TState}, TState, bool, out int)"/>),
-/// through a reusable caller-owned descriptor that answers Busy while in flight (<see cref="CallAsync"/>), or as
-/// task-context work that may block and await (<see cref="RunAsync(int, Func{Task})"/>). Deferred work
-/// (<see cref="DeferredWork"/>) coalesces and is never lost. Cores can be taken offline and back
-/// (<see cref="Offline(int)"/>).</para>
-/// <para>Every request travels through the target core's lock-free inbox; the core is woken only when its inbox
-/// was empty and it is parked, not when it polls. Functions run in <em>handler context</em>: short, never waiting.
-/// The rules and their kernel counterparts are in SPEC.md and docs/DESIGN.md.</para>
+/// <para>From any thread, run a function on a core and wait for it
+/// (<see cref="Invoke{TState, TResult}(int, Func{TState, TResult}, TState)"/>), await it
+/// (<see cref="InvokeAsync{TState, TResult}(int, Func{TState, TResult}, TState, CancellationToken)"/>), or queue it
+/// (<see cref="Post{TState}(int, Action{TState}, TState)"/>); run it on many cores
+/// (<see cref="InvokeMany{TState}"/>, <see cref="InvokeOnEach{TState}"/>) or on a nearby one
+/// (<see cref="InvokeAny{TState}(CoreMask?, Action{int, TState}, TState)"/>); post a reusable descriptor you own, which
+/// answers Busy while in flight (<see cref="TryPost(int, CallDescriptor)"/>); or run task-context work that may block
+/// and await (<see cref="RunAsync{TState}(int, Func{TState, Task}, TState, CancellationToken)"/>).
+/// <see cref="DeferredWork"/> coalesces and is never lost. Cores can be taken offline and back
+/// (<see cref="TakeOffline(int)"/>, <see cref="BringOnline(int)"/>).</para>
+/// <para>Every request travels through the target core's lock-free inbox; the core is woken only when its inbox was
+/// empty and it is parked, not when it polls. Functions run in <em>handler context</em>: short, never waiting.
+/// docs/DESIGN.md maps each rule to its kernel counterpart.</para>
 /// </remarks>
 [DebuggerDisplay("CoreSet {Options.Name}: {Count} cores")]
 public sealed partial class CoreSet : IDisposable, IAsyncDisposable
@@ -25,7 +28,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     private readonly Core[] _cores;
     private readonly CoreMask _all;
     private int _disposed;
-    private readonly ManualResetEventSlim _disposeDone = new(false);
+    private readonly TaskCompletionSource _disposeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _stuckTimeoutTicks;
 
     /// <summary>Starts a set of cores. Returns once every core's thread is running (and pinned, if asked).</summary>
@@ -132,9 +135,9 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Stops the set: runs everything already accepted (inboxes, deferred work, task-context work), releases every
-    /// waiter, and joins the threads (C9). Afterwards every call throws <see cref="ObjectDisposedException"/>.
-    /// A request that races with Dispose either runs on its core before the core stops or, if it reaches a closed
-    /// inbox, runs on the caller's thread: nothing accepted is lost.
+    /// waiter, and joins the threads. Afterwards every call throws <see cref="ObjectDisposedException"/>. A request that
+    /// races with Dispose either runs on its core before the core stops or, if it reaches a closed inbox, runs on the
+    /// caller's thread: nothing accepted is lost. Calling it again waits for the first call to finish.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from handler context, or from one of this set's own cores
     /// (it would wait for itself: use <see cref="DisposeAsync"/> there).</exception>
@@ -148,17 +151,10 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
                 "Dispose from a thread outside the set, or use DisposeAsync.");
         }
 
-        // Full fence: the linearization point of dispose; pairs with the acquire read in IsDisposed. A sender that
-        // read "not disposed" before it is handled by the closed-inbox path (Core.Enqueue returns false).
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!BeginDispose())
         {
-            _disposeDone.Wait();
+            _disposeDone.Task.GetAwaiter().GetResult();
             return;
-        }
-
-        foreach (var core in _cores)
-        {
-            core.RequestStop();
         }
 
         foreach (var core in _cores)
@@ -166,24 +162,61 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
             core.Join();
         }
 
-        CrossCoreMetrics.Unregister(this);
-        _disposeDone.Set();
+        FinishDispose();
     }
 
     /// <summary>
-    /// <see cref="Dispose"/> without blocking the caller; also allowed from task-context work on one of the set's
-    /// cores (the core stops once that work yields).
+    /// <see cref="Dispose"/> without blocking a thread: the returned task completes when every core has drained and
+    /// stopped. Also allowed from task-context work on one of the set's own cores (that core stops once the work
+    /// yields; the continuation then runs on the thread pool).
     /// </summary>
+    /// <returns>A task that completes when the set has stopped.</returns>
     /// <exception cref="InvalidOperationException">Called from handler context.</exception>
     public ValueTask DisposeAsync()
     {
         CoreContext.ThrowIfHandler("CoreSet.DisposeAsync");
-        if (IsDisposed && _disposeDone.IsSet)
+        if (!BeginDispose())
         {
-            return ValueTask.CompletedTask;
+            return new ValueTask(_disposeDone.Task);
         }
 
-        return new ValueTask(Task.Run(Dispose));
+        var stopped = new Task[_cores.Length];
+        for (var i = 0; i < stopped.Length; i++)
+        {
+            stopped[i] = _cores[i].Stopped;
+        }
+
+        return new ValueTask(FinishWhenStopped(stopped));
+    }
+
+    private async Task FinishWhenStopped(Task[] stopped)
+    {
+        await Task.WhenAll(stopped).ConfigureAwait(false);
+        FinishDispose();
+    }
+
+    /// <summary>Marks the set disposed and asks every core to stop. False if another caller got there first.</summary>
+    private bool BeginDispose()
+    {
+        // Full fence: the linearization point of dispose; pairs with the acquire read in IsDisposed. A sender that
+        // read "not disposed" before it is handled by the closed-inbox path (Core.Enqueue returns false).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return false;
+        }
+
+        foreach (var core in _cores)
+        {
+            core.RequestStop();
+        }
+
+        return true;
+    }
+
+    private void FinishDispose()
+    {
+        CrossCoreMetrics.Unregister(this);
+        _disposeDone.TrySetResult();
     }
 
     /// <summary>The core with id <paramref name="core"/>; throws for a bad id or a disposed set.</summary>

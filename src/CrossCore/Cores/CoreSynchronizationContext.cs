@@ -3,7 +3,7 @@ namespace CrossCore;
 
 /// <summary>
 /// The <see cref="SynchronizationContext"/> installed on every core's thread: an <c>await</c> in task-context work
-/// (<see cref="CoreSet.RunAsync(int, Func{Task})"/>) resumes on the same core, as in Seastar's shards.
+/// (<see cref="CoreSet.RunAsync(int, Func{Task}, CancellationToken)"/>) resumes on the same core, as in Seastar's shards.
 /// </summary>
 /// <remarks>
 /// Continuations of accepted work are part of that work: they are delivered even to an offline (dormant) core,

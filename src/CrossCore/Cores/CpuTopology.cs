@@ -4,7 +4,7 @@ namespace CrossCore;
 
 /// <summary>
 /// Where hardware CPUs sit relative to each other (Linux sysfs <c>topology/core_id</c> and
-/// <c>physical_package_id</c>), for <see cref="CoreSet.CallAny{TState}(CoreMask?, Action{TState}, TState, bool, out int)"/>'s
+/// <c>physical_package_id</c>), for <see cref="CoreSet.InvokeAny{TState}(CoreMask?, Action{int, TState}, TState)"/>'s
 /// "nearby core". Unknown elsewhere.
 /// </summary>
 internal static class CpuTopology

@@ -34,7 +34,7 @@ internal sealed class Parker
     private readonly object _gate = new();
     private bool _signalled;
 
-    /// <summary>The current state (a racy snapshot for diagnostics and CallAny's load estimate).</summary>
+    /// <summary>The current state (a racy snapshot for diagnostics and InvokeAny's load estimate).</summary>
     public int State => Volatile.Read(ref _state.Value); // acquire; diagnostics only, pairs with nothing in particular
 
     /// <summary>Announces that the owner is spinning on its work (the kernel's TIF_POLLING_NRFLAG).</summary>

@@ -21,7 +21,7 @@ namespace CrossCore;
 /// work: the runner still owns the flags while the function runs.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public abstract class DeferredWork : InboxEntry
+public abstract class DeferredWork
 {
     private const int Pending = 1;
     private const int Busy = 2;
@@ -31,7 +31,6 @@ public abstract class DeferredWork : InboxEntry
     private readonly WaiterList _syncWaiters = new(); // created up front: the runner reads it before its last touch (O5)
 
     private protected DeferredWork(CoreSet set, DeferredWorkOptions options, int defaultCore)
-        : base(EntryKind.DeferredWork)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentOutOfRangeException.ThrowIfNegative(defaultCore);
@@ -50,6 +49,7 @@ public abstract class DeferredWork : InboxEntry
         Options = options;
         DefaultCore = defaultCore;
         _flags = (int)options; // option bits live in the word like the kernel's, and never change
+        Entry = new DeferredEntry(this);
     }
 
     /// <summary>The set whose cores run this work.</summary>
@@ -66,6 +66,15 @@ public abstract class DeferredWork : InboxEntry
 
     /// <summary>True from a claim until the run that claim caused has finished (the kernel's <c>irq_work_is_busy</c>). A snapshot.</summary>
     public bool IsBusy => (Volatile.Read(ref _flags) & Busy) != 0; // acquire; pairs with the CAS that clears Busy in Execute
+
+    /// <summary>The inbox node the work travels as (it is on at most one list or inbox at a time).</summary>
+    internal DeferredEntry Entry { get; }
+
+    /// <summary>The user function, for diagnostics.</summary>
+    internal abstract Delegate DiagnosticFunction { get; }
+
+    /// <summary>The user state, for diagnostics.</summary>
+    internal abstract object? StateForDiagnostics { get; }
 
     internal bool IsLazy => (Options & DeferredWorkOptions.Lazy) != 0;
 
@@ -111,7 +120,7 @@ public abstract class DeferredWork : InboxEntry
         }
 
         Set.Telemetry.DeferredQueued(target, this);
-        if (!target.Enqueue(this))
+        if (!target.Enqueue(Entry))
         {
             RunDetached(); // the set was disposed after our check: run it here, nothing is lost
         }
@@ -137,11 +146,11 @@ public abstract class DeferredWork : InboxEntry
         Set.Telemetry.DeferredQueued(core, this);
         if (IsImmediate && !CoreContext.InHandler)
         {
-            core.RunLocalNow(this);
+            core.RunLocalNow(Entry);
         }
         else
         {
-            core.EnqueueLocal(this);
+            core.EnqueueLocal(Entry);
         }
 
         return QueueResult.Queued;
@@ -173,7 +182,7 @@ public abstract class DeferredWork : InboxEntry
         _syncWaiters.Add(parker); // full fence before the re-check of Busy in the wait; pairs with Execute's CAS
         try
         {
-            Waiter.WaitUntil(new NotBusy(this), Set, -1, this);
+            Waiter.WaitUntil(new NotBusy(this), Set, -1, Entry);
         }
         finally
         {
@@ -202,7 +211,7 @@ public abstract class DeferredWork : InboxEntry
         (Interlocked.Or(ref _flags, Claimed) & Pending) == 0;
 
     /// <summary>The run (the kernel's <c>irq_work_single</c>), on the core, in handler context.</summary>
-    internal sealed override void Execute(Core core)
+    internal void Execute(Core core)
     {
         if (FaultInjection.Active && FaultInjection.ReorderDeferredClear)
         {

@@ -34,7 +34,7 @@ public sealed class DeferredWork<TState> : DeferredWork
     /// <summary>Its argument.</summary>
     public TState State { get; }
 
-    internal override Delegate? DiagnosticFunction => Function;
+    internal override Delegate DiagnosticFunction => Function;
 
     internal override object? StateForDiagnostics => State;
 

@@ -37,7 +37,7 @@ public sealed class CoreSetStatistics
     /// <summary>Times a core parked.</summary>
     public long Parks { get; init; }
 
-    /// <summary>Busy answers of CallAsync.</summary>
+    /// <summary>Busy answers of <see cref="CoreSet.TryPost(int, CallDescriptor)"/>.</summary>
     public long BusyAnswers { get; init; }
 
     /// <summary>Coalesced deferred-work queues.</summary>

@@ -18,7 +18,7 @@ namespace CrossCore;
 internal sealed class CoreSetTelemetry
 {
     /// <summary>The kind names used in events and tags, indexed by <see cref="EntryKind"/>.</summary>
-    private static readonly string[] s_kindNames = ["sync", "async", "deferred", "task"];
+    private static readonly string[] s_kindNames = ["sync", "async", "deferred", "task", "awaitable"];
 
     /// <summary>The kind of a function run inline on the caller's own core (C6).</summary>
     public const string InlineKind = "inline";
@@ -32,7 +32,7 @@ internal sealed class CoreSetTelemetry
         _name = set.Options.Name;
     }
 
-    /// <summary>"sync", "async", "deferred" or "task".</summary>
+    /// <summary>"sync", "async", "deferred", "task" or "awaitable".</summary>
     public static string KindName(EntryKind kind) => (uint)kind < (uint)s_kindNames.Length ? s_kindNames[(int)kind] : "unknown";
 
     private static CrossCoreEventSource Log => CrossCoreEventSource.Log;
@@ -61,7 +61,7 @@ internal sealed class CoreSetTelemetry
     /// <summary>A request was refused because its target is offline (§6).</summary>
     public void Offline(Core target, EntryKind kind) => target.Counters.AddOffline(kind);
 
-    /// <summary>A Busy answer from CallAsync.</summary>
+    /// <summary>A Busy answer from TryPost.</summary>
     public void Busy(Core target) => target.Counters.AddBusy();
 
     /// <summary>A producer's wake-up decision that did something (sent or avoided).</summary>

@@ -4,12 +4,13 @@ namespace CrossCore;
 public sealed partial class CoreSet
 {
     /// <summary>
-    /// Takes <paramref name="core"/> out of service (C8; the kernel's CPU hotplug teardown). Returns once the core has
-    /// drained everything accepted before: its inbox, its raised and lazy deferred work and its queued task-context
-    /// work, each run exactly once on that core. From then on single, async, any and QueueOn requests to it answer
-    /// Offline and masked calls skip it. A waiter blocked on a call to it is released because its call ran during the
-    /// drain.
+    /// Takes <paramref name="core"/> out of service (the kernel's CPU hotplug teardown) and waits until it has drained
+    /// everything accepted before: its inbox, its deferred work and its queued task-context work, each run exactly once
+    /// on that core. From then on calls to it throw <see cref="CoreOfflineException"/>, <c>TryPost</c> and
+    /// <c>QueueOn</c> answer Offline, and many-calls skip it. A caller waiting on a call to it is released, because its
+    /// call ran during the drain.
     /// </summary>
+    /// <param name="core">The core's id.</param>
     /// <returns><see cref="HotplugResult.Done"/>; <see cref="HotplugResult.AlreadyInState"/> if it was offline;
     /// <see cref="HotplugResult.Pending"/> when a core takes itself offline from its own task context (it cannot wait
     /// for itself: it drains as soon as the current task item returns).</returns>
@@ -18,7 +19,7 @@ public sealed partial class CoreSet
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
     /// <exception cref="InvalidOperationException">Called from handler context.</exception>
     /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
-    public HotplugResult Offline(int core)
+    public HotplugResult TakeOffline(int core)
     {
         var (result, transition) = BeginOffline(core, CoreContext.CurrentParker);
         if (result == HotplugResult.Done)
@@ -30,8 +31,17 @@ public sealed partial class CoreSet
         return result;
     }
 
-    /// <summary>As <see cref="Offline(int)"/>, completing when the core has drained (also when called from the core itself).</summary>
-    public async Task<HotplugResult> OfflineAsync(int core)
+    /// <summary>
+    /// As <see cref="TakeOffline(int)"/> without blocking a thread: the task completes when the core has drained. Also
+    /// allowed from the core's own task context (the core drains once the current work yields; the task then
+    /// completes with <see cref="HotplugResult.Done"/>).
+    /// </summary>
+    /// <param name="core">The core's id.</param>
+    /// <returns>A task of <see cref="HotplugResult.Done"/> or <see cref="HotplugResult.AlreadyInState"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    /// <exception cref="InvalidOperationException">Called from handler context.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public async Task<HotplugResult> TakeOfflineAsync(int core)
     {
         var (result, transition) = BeginOffline(core, null);
         if (transition is not null)
@@ -42,15 +52,19 @@ public sealed partial class CoreSet
         return result == HotplugResult.Pending ? HotplugResult.Done : result;
     }
 
-    /// <summary>Brings <paramref name="core"/> back into service with the same id and pinning (C8).</summary>
+    /// <summary>
+    /// Brings <paramref name="core"/> back into service with the same id, thread and pinning. It never waits for the
+    /// core (it only flips the state and wakes it), so it has no asynchronous form.
+    /// </summary>
+    /// <param name="core">The core's id.</param>
     /// <returns><see cref="HotplugResult.Done"/>, or <see cref="HotplugResult.AlreadyInState"/> if it was online.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
     /// <exception cref="InvalidOperationException">Called from handler context.</exception>
     /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
-    public HotplugResult Online(int core)
+    public HotplugResult BringOnline(int core)
     {
         var target = GetCore(core);
-        CoreContext.ThrowIfHandler(nameof(Online));
+        CoreContext.ThrowIfHandler(nameof(BringOnline));
         lock (target.HotplugLock)
         {
             if (target.IsOnline)
@@ -64,13 +78,10 @@ public sealed partial class CoreSet
         }
     }
 
-    /// <summary>As <see cref="Online(int)"/>, for symmetry with <see cref="OfflineAsync"/>.</summary>
-    public Task<HotplugResult> OnlineAsync(int core) => Task.FromResult(Online(core));
-
     private (HotplugResult Result, OfflineTransition? Transition) BeginOffline(int core, Parker? waiter)
     {
         var target = GetCore(core);
-        CoreContext.ThrowIfHandler(nameof(Offline));
+        CoreContext.ThrowIfHandler(nameof(TakeOffline));
         OfflineTransition transition;
         lock (target.HotplugLock)
         {

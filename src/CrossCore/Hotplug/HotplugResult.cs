@@ -1,6 +1,6 @@
 namespace CrossCore;
 
-/// <summary>The outcome of <see cref="CoreSet.Offline(int)"/> or <see cref="CoreSet.Online(int)"/>.</summary>
+/// <summary>The outcome of <see cref="CoreSet.TakeOffline(int)"/> or <see cref="CoreSet.BringOnline(int)"/>.</summary>
 public enum HotplugResult
 {
     /// <summary>The core changed state (offline: it has drained everything accepted before).</summary>

@@ -3,26 +3,26 @@ using System.Runtime.CompilerServices;
 namespace CrossCore;
 
 /// <summary>
-/// Per-thread descriptors for waiting and no-wait calls with state type <typeparamref name="TState"/>, one per
-/// target core: the kernel's per-CPU <c>csd_data</c> and per-pair <c>cfd_data</c>. They make calls allocation-free
-/// after a thread's first call to each core (P4).
+/// Per-thread descriptors for waiting and posted calls with state type <typeparamref name="TState"/> and result type
+/// <typeparamref name="TResult"/>, one per target core: the kernel's per-CPU <c>csd_data</c> and per-pair
+/// <c>cfd_data</c>. They make calls allocation-free after a thread's first call to each core (P4).
 /// </summary>
 /// <remarks>
 /// A thread never needs two sync descriptors for the same target at once: waiting calls are forbidden in handler
-/// context, which is the only thing a waiting thread runs while it waits. Slots are shared by every
-/// <see cref="CoreSet"/> the thread calls into.
+/// context, which is the only thing a waiting thread runs while it waits. Should that ever break, the descriptor's
+/// claim (C13) refuses the second use. Slots are shared by every <see cref="CoreSet"/> the thread calls into.
 /// </remarks>
-internal static class CallPool<TState>
+internal static class CallPool<TState, TResult>
 {
     [ThreadStatic]
-    private static SyncCall<TState>[]? t_sync;
+    private static SyncCall<TState, TResult>[]? t_sync;
 
     [ThreadStatic]
     private static NoWaitCall<TState>[]? t_noWait;
 
     /// <summary>The calling thread's sync descriptor for <paramref name="core"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SyncCall<TState> Sync(int core)
+    public static SyncCall<TState, TResult> Sync(int core)
     {
         var slots = t_sync;
         if (slots is not null && (uint)core < (uint)slots.Length && slots[core] is { } call)
@@ -33,7 +33,7 @@ internal static class CallPool<TState>
         return CreateSync(core);
     }
 
-    /// <summary>The calling thread's no-wait descriptor for <paramref name="core"/>.</summary>
+    /// <summary>The calling thread's posted-call descriptor for <paramref name="core"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static NoWaitCall<TState> NoWait(int core)
     {
@@ -47,10 +47,10 @@ internal static class CallPool<TState>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static SyncCall<TState> CreateSync(int core)
+    private static SyncCall<TState, TResult> CreateSync(int core)
     {
         EnsureLength(ref t_sync, core);
-        return t_sync![core] = new SyncCall<TState>();
+        return t_sync![core] = new SyncCall<TState, TResult>();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

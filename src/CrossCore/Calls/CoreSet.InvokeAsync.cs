@@ -1,0 +1,339 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace CrossCore;
+
+public sealed partial class CoreSet
+{
+    /// <summary>
+    /// Runs <paramref name="function"/>(<paramref name="state"/>) on <paramref name="core"/> and returns a
+    /// <see cref="ValueTask{TResult}"/> of its result, without blocking any thread while it waits. Seastar's
+    /// <c>submit_to</c> for a handler-context function.
+    /// </summary>
+    /// <param name="core">The target core's id.</param>
+    /// <param name="function">Runs on the target core in handler context: keep it short and never wait in it.</param>
+    /// <param name="state">The function's argument.</param>
+    /// <param name="cancellationToken">Cancels the call while the core has not started it: the function then never
+    /// runs and the task ends canceled. Once the core has started it, the call completes with its outcome.</param>
+    /// <returns>
+    /// A task that completes with the function's result or exception, or faulted with
+    /// <see cref="CoreOfflineException"/> if the core is offline (nothing was queued). Await it once: a second await
+    /// throws <see cref="InvalidOperationException"/> (use <see cref="ValueTask{TResult}.AsTask"/> to await it more than once).
+    /// </returns>
+    /// <remarks>
+    /// <para>Awaited from outside the set, the continuation runs on the thread pool, never on the target core. Awaited
+    /// from task-context work on a core (<see cref="RunAsync{TState}(int, Func{TState, Task}, TState, CancellationToken)"/>),
+    /// the continuation resumes on that same core. A call to the caller's own core runs inline and returns a completed task.</para>
+    /// <para>The request is pooled: in steady state the call allocates nothing (a cancellable token costs one
+    /// registration per call).</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask<TResult> InvokeAsync<TState, TResult>(int core, Func<TState, TResult> function, TState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return InvokeAsyncOn(GetCore(core), CallFunction<TState, TResult>.Of(function), state, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="function"/> on <paramref name="core"/> and returns a task of its result; see <see cref="InvokeAsync{TState, TResult}(int, Func{TState, TResult}, TState, CancellationToken)"/>.</summary>
+    /// <param name="core">The target core's id.</param>
+    /// <param name="function">Runs on the target core in handler context.</param>
+    /// <param name="cancellationToken">Cancels the call while the core has not started it.</param>
+    /// <returns>A task of the function's result.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask<TResult> InvokeAsync<TResult>(int core, Func<TResult> function, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return InvokeAsyncOn(GetCore(core), CallFunction<Func<TResult>, TResult>.Of(static f => f()), function, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="action"/>(<paramref name="state"/>) on <paramref name="core"/> and returns a task that completes after it ran; see <see cref="InvokeAsync{TState, TResult}(int, Func{TState, TResult}, TState, CancellationToken)"/>.</summary>
+    /// <param name="core">The target core's id.</param>
+    /// <param name="action">Runs on the target core in handler context.</param>
+    /// <param name="state">The action's argument.</param>
+    /// <param name="cancellationToken">Cancels the call while the core has not started it.</param>
+    /// <returns>A task that completes when the action has run there.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask InvokeAsync<TState>(int core, Action<TState> action, TState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return AsVoid(InvokeAsyncOn(GetCore(core), CallFunction<TState, VoidResult>.Of(action), state, cancellationToken));
+    }
+
+    /// <summary>Runs <paramref name="action"/> on <paramref name="core"/> and returns a task that completes after it ran; see <see cref="InvokeAsync{TState, TResult}(int, Func{TState, TResult}, TState, CancellationToken)"/>.</summary>
+    /// <param name="core">The target core's id.</param>
+    /// <param name="action">Runs on the target core in handler context.</param>
+    /// <param name="cancellationToken">Cancels the call while the core has not started it.</param>
+    /// <returns>A task that completes when the action has run there.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask InvokeAsync(int core, Action action, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return AsVoid(InvokeAsyncOn(GetCore(core), CallFunction<Action, VoidResult>.Of(static a => a()), action, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on every online core of <paramref name="cores"/> except the caller's own and
+    /// completes when each has run it; see <see cref="InvokeMany{TState}"/> and <see cref="InvokeAsync{TState, TResult}(int, Func{TState, TResult}, TState, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="cores">The targets; null for every core of the set. Offline cores are skipped.</param>
+    /// <param name="action">Runs on each target in handler context, told that core's id.</param>
+    /// <param name="state">The action's argument.</param>
+    /// <param name="ranOn">If given, cleared and then filled with the cores that ran the action.</param>
+    /// <param name="cancellationToken">Cancels the parts that no core has started yet; the task then ends canceled
+    /// once every started part has finished.</param>
+    /// <returns>How many cores ran the action.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cores"/> holds an id that is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask<int> InvokeManyAsync<TState>(CoreMask? cores, Action<int, TState> action, TState state, CoreMask? ranOn = null, CancellationToken cancellationToken = default) =>
+        ManyAsyncCore(cores, null, action, state, includeSelf: false, ranOn, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on every online core of <paramref name="cores"/> for which
+    /// <paramref name="condition"/> holds, the caller's own core included, and completes when each has run it; see
+    /// <see cref="InvokeOnEach{TState}"/>.
+    /// </summary>
+    /// <param name="cores">The targets; null for every core of the set. Offline cores are skipped.</param>
+    /// <param name="condition">Evaluated on the calling thread before anything is queued; null runs on all.</param>
+    /// <param name="action">Runs on each target in handler context, told that core's id.</param>
+    /// <param name="state">The argument of the condition and the action.</param>
+    /// <param name="ranOn">If given, cleared and then filled with the cores that ran the action.</param>
+    /// <param name="cancellationToken">Cancels the parts that no core has started yet.</param>
+    /// <returns>How many cores ran the action.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cores"/> holds an id that is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask<int> InvokeOnEachAsync<TState>(CoreMask? cores, Func<int, TState, bool>? condition, Action<int, TState> action, TState state, CoreMask? ranOn = null, CancellationToken cancellationToken = default) =>
+        ManyAsyncCore(cores, condition, action, state, includeSelf: true, ranOn, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="function"/> on one online core of <paramref name="cores"/>, chosen as in
+    /// <see cref="InvokeAny{TState}(CoreMask?, Action{int, TState}, TState)"/>, and returns a task of its result.
+    /// </summary>
+    /// <param name="cores">The candidates; null for every core of the set.</param>
+    /// <param name="function">Runs on the chosen core in handler context, told its id.</param>
+    /// <param name="state">The function's argument.</param>
+    /// <param name="cancellationToken">Cancels the call while the core has not started it.</param>
+    /// <returns>A task of the function's result; faulted with <see cref="CoreOfflineException"/> if no core of the
+    /// mask is online.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cores"/> holds an id that is not a core of the set.</exception>
+    /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
+    public ValueTask<TResult> InvokeAnyAsync<TState, TResult>(CoreMask? cores, Func<int, TState, TResult> function, TState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ThrowIfDisposed();
+        ValidateMask(cores);
+        cores ??= _all;
+        var call = CallFunction<TState, TResult>.Of(function);
+        for (var attempt = 0; attempt <= Count; attempt++)
+        {
+            var core = ChooseNearby(cores);
+            if (core < 0)
+            {
+                break;
+            }
+
+            if (TryInvokeAsyncOn(_cores[core], call, state, cancellationToken, out var task))
+            {
+                return task;
+            }
+        }
+
+        return ValueTask.FromException<TResult>(CoreOfflineException.NoneOnline());
+    }
+
+    private ValueTask<TResult> InvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken) =>
+        TryInvokeAsyncOn(target, function, state, cancellationToken, out var task)
+            ? task
+            : ValueTask.FromException<TResult>(new CoreOfflineException(target.Id));
+
+    /// <summary>The awaitable call (C12). False, with nothing queued, if the core is offline.</summary>
+    private bool TryInvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken, out ValueTask<TResult> task)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            task = ValueTask.FromCanceled<TResult>(cancellationToken);
+            return true;
+        }
+
+        if (!target.IsOnline)
+        {
+            Telemetry.Offline(target, EntryKind.Sync); // D3: counted on the cold path only
+            task = default;
+            return false;
+        }
+
+        var here = CoreContext.CurrentCore;
+        if (here == target)
+        {
+            try
+            {
+                task = new ValueTask<TResult>(target.RunInlineCall(function, state)); // C6
+            }
+            catch (Exception ex)
+            {
+                task = ValueTask.FromException<TResult>(ex);
+            }
+
+            return true;
+        }
+
+        // From a core's task context the completion travels back to that core (its continuation resumes there).
+        var home = here is not null && SynchronizationContext.Current == here.SynchronizationContext ? here : null;
+        var call = AwaitablePool<TState, TResult>.Rent();
+        call.Arm(function, state, target.Id, home);
+        if (cancellationToken.CanBeCanceled)
+        {
+            call.RegisterCancellation(cancellationToken);
+        }
+
+        var version = call.Version;
+        if (!target.Enqueue(call))
+        {
+            call.RunDetached(this); // the set was disposed under us: run it here, nothing accepted is lost (C9)
+        }
+
+        task = new ValueTask<TResult>(call, version);
+        return true;
+    }
+
+    private static ValueTask AsVoid(ValueTask<VoidResult> task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            _ = task.Result; // reads the outcome, so a pooled source is released
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitVoid(task);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitVoid(ValueTask<VoidResult> task) => await task.ConfigureAwait(false);
+
+    /// <summary>
+    /// The awaitable many-calls: targets chosen (conditions evaluated) before anything is queued, each part queued as
+    /// an awaitable call, the caller's own share inline, then every part awaited, so none is left in flight.
+    /// </summary>
+    private ValueTask<int> ManyAsyncCore<TState>(CoreMask? cores, Func<int, TState, bool>? condition, Action<int, TState> action, TState state, bool includeSelf, CoreMask? ranOn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ThrowIfDisposed();
+        ValidateMask(cores);
+        cores ??= _all;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        var self = CoreContext.CurrentCore is { } here && here.Set == this ? here : null;
+        Span<ulong> targets = Count <= 1024 ? stackalloc ulong[(Count + 63) >> 6] : new ulong[(Count + 63) >> 6];
+        var runSelf = SelectTargets(cores, condition, state, self, includeSelf, targets);
+        ranOn?.Clear();
+
+        var function = CallFunction<TState, VoidResult>.Of(action);
+        var parts = ArrayPool<(int Core, ValueTask<VoidResult> Task)>.Shared.Rent(Count);
+        var queued = 0;
+        for (var word = 0; word < targets.Length; word++)
+        {
+            for (var bits = targets[word]; bits != 0; bits &= bits - 1)
+            {
+                var id = (word << 6) + BitOperations.TrailingZeroCount(bits);
+                if (TryInvokeAsyncOn(_cores[id], function, state, cancellationToken, out var task))
+                {
+                    parts[queued++] = (id, task);
+                }
+            }
+        }
+
+        Exception? selfError = null;
+        var selfRan = false;
+        if (runSelf)
+        {
+            try
+            {
+                self!.RunInlineCall(function, state);
+            }
+            catch (Exception ex)
+            {
+                selfError = ex;
+            }
+
+            selfRan = true;
+        }
+
+        return AwaitParts(parts, queued, selfRan ? self!.Id : -1, selfError, ranOn, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<int> AwaitParts((int Core, ValueTask<VoidResult> Task)[] parts, int queued, int selfCore, Exception? selfError, CoreMask? ranOn, CancellationToken cancellationToken)
+    {
+        List<Exception>? errors = selfError is null ? null : [selfError];
+        var ran = 0;
+        var canceled = false;
+        if (selfCore >= 0)
+        {
+            ranOn?.Add(selfCore);
+            ran++;
+        }
+
+        try
+        {
+            for (var i = 0; i < queued; i++)
+            {
+                try
+                {
+                    await parts[i].Task.ConfigureAwait(false);
+                    ranOn?.Add(parts[i].Core);
+                    ran++;
+                }
+                catch (OperationCanceledException)
+                {
+                    canceled = true;
+                }
+                catch (CoreOfflineException)
+                {
+                    // went offline between the choice and the queue: skipped, as an offline core in the mask is
+                }
+                catch (Exception ex)
+                {
+                    ranOn?.Add(parts[i].Core);
+                    ran++;
+                    (errors ??= []).Add(ex);
+                }
+            }
+        }
+        finally
+        {
+            Array.Clear(parts, 0, queued);
+            ArrayPool<(int Core, ValueTask<VoidResult> Task)>.Shared.Return(parts);
+        }
+
+        if (errors is not null)
+        {
+            if (errors.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(errors[0]);
+            }
+
+            throw new AggregateException(errors);
+        }
+
+        if (canceled)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        return ran;
+    }
+}
