@@ -67,7 +67,7 @@ internal static class BenchCatalog
                 new BlockingCollectionThroughput(p),
                 new ThreadPoolThroughput(p),
             ],
-            new TargetSpec("≥ 60 % of the raw stack handoff's rate (≤ 1.67× its ns/item); ≥ 2× Channel<T>'s rate", 1 / 0.6, 2, AppliesTo: "CrossCore CallAsync")),
+            new TargetSpec("≥ 60 % of the raw stack handoff's rate (≤ 1.67× its ns/item); ≥ 2× Channel<T>'s rate", 1 / 0.6, 2, AppliesTo: "CrossCore TryPost")),
 
         new("P2", "throughput/many-to-one", "Async handoff, two senders → one core", "ns/item", ScenarioKind.Throughput, 5,
             p =>
@@ -83,8 +83,8 @@ internal static class BenchCatalog
             p =>
             [
                 new RawBroadcast(p),
-                new CrossCoreCallMany(p),
-                new CrossCoreOnEachCore(p),
+                new CrossCoreInvokeMany(p),
+                new CrossCoreInvokeOnEach(p),
             ]),
 
         new("P2", "throughput/coalescing", "Coalescing deferred work: queue attempts on a busy target", "ns/op", ScenarioKind.Throughput, 5,

@@ -349,12 +349,12 @@ internal static class BenchRunner
     {
         var wanted = new (string Scenario, Func<Measurement, bool> Pick, string Label)[]
         {
-            ("latency/ping-pong", r => r.Name.StartsWith("CrossCore CallSingle(wait), outside", StringComparison.Ordinal), "sync call (CallSingle wait), outside thread → core"),
-            ("latency/ping-pong", r => r.Name.StartsWith("CrossCore CallSingle(wait), core 0", StringComparison.Ordinal), "sync call core → core (from RunAsync task context)"),
-            ("throughput/one-to-one", r => r.Name.StartsWith("CrossCore CallAsync", StringComparison.Ordinal), "async call, reused descriptor (CallAsync)"),
-            ("throughput/one-to-one", r => r.Name.StartsWith("CrossCore CallSingle(wait: false)", StringComparison.Ordinal), "no-wait call (CallSingle wait: false)"),
-            ("throughput/broadcast", r => r.Name.StartsWith("CrossCore CallMany", StringComparison.Ordinal), "many-call (CallMany wait)"),
-            ("throughput/broadcast", r => r.Name.StartsWith("CrossCore OnEachCore", StringComparison.Ordinal), "OnEachCore(wait) from a core (from RunAsync task context)"),
+            ("latency/ping-pong", r => r.Name.StartsWith("CrossCore Invoke, outside", StringComparison.Ordinal), "sync call (Invoke), outside thread → core"),
+            ("latency/ping-pong", r => r.Name.StartsWith("CrossCore Invoke, core 0", StringComparison.Ordinal), "sync call core → core (from RunAsync task context)"),
+            ("throughput/one-to-one", r => r.Name.StartsWith("CrossCore TryPost", StringComparison.Ordinal), "async call, reused descriptor (TryPost)"),
+            ("throughput/one-to-one", r => r.Name.StartsWith("CrossCore Post", StringComparison.Ordinal), "posted call (Post)"),
+            ("throughput/broadcast", r => r.Name.StartsWith("CrossCore InvokeMany", StringComparison.Ordinal), "many-call (InvokeMany)"),
+            ("throughput/broadcast", r => r.Name.StartsWith("CrossCore InvokeOnEach", StringComparison.Ordinal), "InvokeOnEach from a core (from RunAsync task context)"),
             ("throughput/coalescing", r => r.Name.StartsWith("CrossCore DeferredWork", StringComparison.Ordinal), "deferred work queue + run (reused work)"),
         };
 
@@ -405,13 +405,13 @@ internal static class BenchRunner
             results.Derived.Add(row);
         }
 
-        Add("throughput/many-to-one", "CrossCore CallAsync", "wakeups_sent_per_op", "wake-ups sent per request: 2 senders, continuous CallAsync", "wake-ups/req", "→ 0 under load", v => v < 0.01);
-        Add("throughput/many-to-one", "CrossCore CallAsync", "wakeups_avoided_per_op", "wake-ups avoided (core polling) per request: same run", "wake-ups/req", null, null);
-        Add("throughput/many-to-one", "CrossCore CallAsync", "mean_batch", "mean inbox batch: same run", "entries/batch", null, null);
-        Add("throughput/one-to-one", "CrossCore CallAsync", "wakeups_sent_per_op", "wake-ups sent per request: 1 sender, continuous CallAsync", "wake-ups/req", "→ 0 under load", v => v < 0.01);
-        Add("throughput/one-to-one", "CrossCore CallAsync", "mean_batch", "mean inbox batch: same run", "entries/batch", null, null);
-        Add("load/bursts", "CrossCore CallAsync", "wakeups_sent_per_op", "wake-ups sent per request: 2 senders, bursts of 32, core parks between", "wake-ups/req", "≤ 1 per burst (1/32 = 0.031)", v => v <= 1.0 / CrossCoreBurstLoad.BurstSize);
-        Add("load/bursts", "CrossCore CallAsync", "wakeups_sent_per_batch", "wake-ups sent per inbox batch: same run", "wake-ups/batch", "≤ 1 (one per batch)", v => v <= 1.0);
-        Add("load/bursts", "CrossCore CallAsync", "mean_batch", "mean inbox batch: same run", "entries/batch", null, null);
+        Add("throughput/many-to-one", "CrossCore TryPost", "wakeups_sent_per_op", "wake-ups sent per request: 2 senders, continuous TryPost", "wake-ups/req", "→ 0 under load", v => v < 0.01);
+        Add("throughput/many-to-one", "CrossCore TryPost", "wakeups_avoided_per_op", "wake-ups avoided (core polling) per request: same run", "wake-ups/req", null, null);
+        Add("throughput/many-to-one", "CrossCore TryPost", "mean_batch", "mean inbox batch: same run", "entries/batch", null, null);
+        Add("throughput/one-to-one", "CrossCore TryPost", "wakeups_sent_per_op", "wake-ups sent per request: 1 sender, continuous TryPost", "wake-ups/req", "→ 0 under load", v => v < 0.01);
+        Add("throughput/one-to-one", "CrossCore TryPost", "mean_batch", "mean inbox batch: same run", "entries/batch", null, null);
+        Add("load/bursts", "CrossCore TryPost", "wakeups_sent_per_op", "wake-ups sent per request: 2 senders, bursts of 32, core parks between", "wake-ups/req", "≤ 1 per burst (1/32 = 0.031)", v => v <= 1.0 / CrossCoreBurstLoad.BurstSize);
+        Add("load/bursts", "CrossCore TryPost", "wakeups_sent_per_batch", "wake-ups sent per inbox batch: same run", "wake-ups/batch", "≤ 1 (one per batch)", v => v <= 1.0);
+        Add("load/bursts", "CrossCore TryPost", "mean_batch", "mean inbox batch: same run", "entries/batch", null, null);
     }
 }

@@ -96,7 +96,7 @@ internal static class IdleCpu
             var calls = 0;
             while (Stopwatch.GetElapsedTime(start) < options.IdleWindow)
             {
-                set.CallSingle(target, static c => c.Increment(), state, wait: false);
+                set.Post(target, static c => c.Increment(), state);
                 calls++;
                 Thread.Sleep(1);
             }

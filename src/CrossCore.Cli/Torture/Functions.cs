@@ -11,6 +11,8 @@ namespace CrossCore.Cli.Torture;
 internal static class Functions
 {
     public static readonly Action<Request> RequestRun = RunRequest;
+    public static readonly Action<int, Request> RequestRunOnCore = RunRequestOnCore;
+    public static readonly Func<int, Request, int> RequestRunOnCoreWithResult = RunRequestOnCoreWithResult;
     public static readonly Func<int, Request, bool> Condition = EvaluateCondition;
     public static readonly Action<Request> TaskBody = RunTaskBody;
     public static readonly Action<Request> Nested = RunNested;
@@ -18,6 +20,25 @@ internal static class Functions
     public static readonly Action<SharedWork> SharedWorkRun = RunSharedWork;
     public static readonly Action<OwnSlot> OwnRun = RunOwn;
     public static readonly Action<int> Noop = static _ => { };
+
+    /// <summary>A many-call's or any-call's run: the core id it is told must be the core it runs on.</summary>
+    private static void RunRequestOnCore(int told, Request r)
+    {
+        var core = r.Engine.Set.CurrentCore;
+        if (told != core)
+        {
+            r.Engine.Violations.Add(ViolationKind.WrongCore, r.Primitive, $"{r.Primitive.Name()} request {r.Id} was told core {told} but ran on core {core}");
+        }
+
+        RunRequest(r);
+    }
+
+    /// <summary>As <see cref="RunRequestOnCore"/>, returning the id it was told (the caller checks the result comes back).</summary>
+    private static int RunRequestOnCoreWithResult(int told, Request r)
+    {
+        RunRequestOnCore(told, r);
+        return told;
+    }
 
     private static void RunRequest(Request r)
     {
@@ -157,7 +178,7 @@ internal static class Functions
         if (r.NestedTarget >= 0)
         {
             // Task context may wait: a waiting call from here exercises O8 (this core keeps serving while it waits).
-            var result = engine.Set.CallSingle(r.NestedTarget, Nested, r, wait: true);
+            var result = TortureCalls.Single(engine.Set, r.NestedTarget, Nested, r, wait: true);
             if (result == CallResult.Ok && Volatile.Read(ref r.NestedRuns) != 1)
             {
                 engine.Violations.Add(ViolationKind.Lost, Primitive.Task, $"task request {r.Id}: a waiting call from task context on core {core} to core {r.NestedTarget} returned before its function ran");

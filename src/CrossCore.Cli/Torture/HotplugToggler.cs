@@ -93,7 +93,7 @@ internal sealed class HotplugToggler
                 }
 
                 Activity = $"taking core {core} offline";
-                var result = _rng.OneIn(4) ? OfflineFromTaskContext(core) : _set.Offline(core);
+                var result = _rng.OneIn(4) ? OfflineFromTaskContext(core) : _set.TakeOffline(core);
                 Expect(result, $"Offline({core})");
                 _hot.Set(core, online: false);
                 Interlocked.Increment(ref OfflineOps);
@@ -101,7 +101,7 @@ internal sealed class HotplugToggler
             }
 
             Activity = $"bringing core {core} online";
-            Expect(_set.Online(core), $"Online({core})");
+            Expect(_set.BringOnline(core), $"BringOnline({core})");
             _hot.Set(core, online: true);
             Interlocked.Increment(ref OnlineOps);
             return false;
@@ -130,11 +130,11 @@ internal sealed class HotplugToggler
 
         if (host < 0)
         {
-            return _set.Offline(core);
+            return _set.TakeOffline(core);
         }
 
         Activity = $"taking core {core} offline from task context on core {host}";
-        return _set.RunAsync(host, () => _set.Offline(core)).GetAwaiter().GetResult();
+        return _set.RunAsync(host, () => _set.TakeOffline(core)).GetAwaiter().GetResult();
     }
 
     /// <summary>Every core offline at once: every entry point must answer Offline and nothing may run.</summary>
@@ -148,7 +148,7 @@ internal sealed class HotplugToggler
             {
                 if (_hot.IsOnline(c))
                 {
-                    Expect(_set.Offline(c), $"Offline({c})");
+                    Expect(_set.TakeOffline(c), $"TakeOffline({c})");
                     _hot.Set(c, online: false);
                     Interlocked.Increment(ref OfflineOps);
                 }
@@ -160,7 +160,7 @@ internal sealed class HotplugToggler
             Activity = "bringing every core back online";
             for (var c = 0; c < _set.Count; c++)
             {
-                Expect(_set.Online(c), $"Online({c})");
+                Expect(_set.BringOnline(c), $"BringOnline({c})");
                 _hot.Set(c, online: true);
                 Interlocked.Increment(ref OnlineOps);
             }
@@ -182,9 +182,9 @@ internal sealed class HotplugToggler
         var work = new DeferredWork<HotplugToggler>(_set, static t => Interlocked.Increment(ref t._probeRuns), this);
         for (var c = 0; c < _set.Count; c++)
         {
-            Answer(_set.CallSingle(c, static t => Interlocked.Increment(ref t._probeRuns), this, wait: true), $"CallSingle({c}, wait)");
-            Answer(_set.CallSingle(c, static t => Interlocked.Increment(ref t._probeRuns), this, wait: false), $"CallSingle({c}, no wait)");
-            Answer(_set.CallAsync(c, probe), $"CallAsync({c})");
+            Answer(TortureCalls.Single(_set, c, static t => Interlocked.Increment(ref t._probeRuns), this, wait: true), $"Invoke({c})");
+            Answer(TortureCalls.Single(_set, c, static t => Interlocked.Increment(ref t._probeRuns), this, wait: false), $"Post({c})");
+            Answer(_set.TryPost(c, probe), $"TryPost({c})");
             if (work.QueueOn(c) != QueueResult.Offline)
             {
                 Wrong($"QueueOn({c}) did not answer Offline with every core offline");
@@ -197,13 +197,17 @@ internal sealed class HotplugToggler
             }
         }
 
-        Answer(_set.CallAny(null, static t => Interlocked.Increment(ref t._probeRuns), this, wait: true), "CallAny(all)");
+        Answer(TortureCalls.Any(_set, null, static (_, t) => Interlocked.Increment(ref t._probeRuns), this, out _, out _), "InvokeAny(all)");
         var asked = 0;
-        _set.OnEachCore(null, (_, _) => { asked++; return true; }, static t => Interlocked.Increment(ref t._probeRuns), this, wait: true);
-        _set.CallMany(null, static t => Interlocked.Increment(ref t._probeRuns), this, wait: true);
+        var each = _set.InvokeOnEach(null, (_, _) => { asked++; return true; }, static (_, t) => Interlocked.Increment(ref t._probeRuns), this);
+        var many = _set.InvokeMany(null, static (_, t) => Interlocked.Increment(ref t._probeRuns), this);
+        if (each != 0 || many != 0)
+        {
+            Wrong($"with every core offline, InvokeOnEach reported {each} cores and InvokeMany {many}");
+        }
         if (asked != 0)
         {
-            Wrong($"OnEachCore evaluated its condition {asked} times with every core offline");
+            Wrong($"InvokeOnEach evaluated its condition {asked} times with every core offline");
         }
 
         var ran = Volatile.Read(ref _probeRuns) - before;
@@ -240,7 +244,7 @@ internal sealed class HotplugToggler
             {
                 if (!_hot.IsOnline(c))
                 {
-                    Expect(_set.Online(c), $"Online({c})");
+                    Expect(_set.BringOnline(c), $"BringOnline({c})");
                     _hot.Set(c, online: true);
                     Interlocked.Increment(ref OnlineOps);
                 }

@@ -292,7 +292,7 @@ internal sealed class Invoker
 
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        var result = _set.CallSingle(sendTo, Functions.RequestRun, r, wait);
+        var result = TortureCalls.Single(_set, sendTo, Functions.RequestRun, r, wait);
         var t1 = Stopwatch.GetTimestamp();
         var known = _hot.IsOnline(sendTo);
         var stable = _hot.Stable(g);
@@ -303,7 +303,7 @@ internal sealed class Invoker
             Accepted++;
             if (stable && !known)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, p, $"CallSingle to core {sendTo} answered Ok while the core was offline");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, p, $"call to core {sendTo} answered Ok while the core was offline");
             }
 
             if (wait)
@@ -322,7 +322,7 @@ internal sealed class Invoker
             st.Offline++;
             if (result != CallResult.Offline || (stable && known))
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, p, $"CallSingle to core {sendTo} answered {result} while the core was online");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, p, $"call to core {sendTo} answered {result} while the core was online");
             }
 
             Array.Clear(r.ExpectedBits);
@@ -350,7 +350,7 @@ internal sealed class Invoker
         var completion = blocking ? default : r.AsValueTask();
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        var result = _set.CallSingle(target, Functions.RequestRun, r, wait: false);
+        var result = TortureCalls.Single(_set, target, Functions.RequestRun, r, wait: false);
         var returned = Stopwatch.GetTimestamp();
         var known = _hot.IsOnline(target);
         var stable = _hot.Stable(g);
@@ -376,7 +376,7 @@ internal sealed class Invoker
             Accepted++;
             if (stable && !known)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.SingleRpc, $"CallSingle to core {target} answered Ok while the core was offline");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.SingleRpc, $"call to core {target} answered Ok while the core was offline");
             }
 
             if (r.Out != 1)
@@ -389,7 +389,7 @@ internal sealed class Invoker
             st.Offline++;
             if (stable && known)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.SingleRpc, $"CallSingle to core {target} answered {result} while the core was online");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.SingleRpc, $"call to core {target} answered {result} while the core was online");
             }
         }
 
@@ -415,7 +415,7 @@ internal sealed class Invoker
         Volatile.Write(ref d.Written[side.Slot * SharedDescriptor.Stride], seq); // before the attempt (O4)
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        var result = _set.CallAsync(d.Target, d.Descriptor);
+        var result = _set.TryPost(d.Target, d.Descriptor);
         var t1 = Stopwatch.GetTimestamp();
         var known = _hot.IsOnline(d.Target);
         var stable = _hot.Stable(g);
@@ -429,7 +429,7 @@ internal sealed class Invoker
                 Accepted++;
                 if (stable && !known)
                 {
-                    Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Async, $"CallAsync to core {d.Target} answered Ok while the core was offline");
+                    Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Async, $"TryPost to core {d.Target} answered Ok while the core was offline");
                 }
 
                 break;
@@ -441,7 +441,7 @@ internal sealed class Invoker
                 st.Offline++;
                 if (stable && known)
                 {
-                    Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Async, $"CallAsync to core {d.Target} answered Offline while the core was online");
+                    Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Async, $"TryPost to core {d.Target} answered Offline while the core was online");
                 }
 
                 break;
@@ -501,7 +501,7 @@ internal sealed class Invoker
         Outcome outcome;
         if (s.Descriptor is { } descriptor)
         {
-            outcome = _set.CallAsync(s.Target, descriptor) switch
+            outcome = _set.TryPost(s.Target, descriptor) switch
             {
                 CallResult.Ok => Outcome.Accepted,
                 CallResult.Busy => Outcome.Busy,
@@ -655,7 +655,7 @@ internal sealed class Invoker
 
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        _set.CallMany(r.Mask, Functions.RequestRun, r, wait);
+        var count = wait ? _set.InvokeMany(r.Mask, Functions.RequestRunOnCore, r) : _set.PostMany(r.Mask, Functions.RequestRunOnCore, r);
         var t1 = Stopwatch.GetTimestamp();
 
         // Which cores had to run it: the mask's online cores, except the caller's own, if nothing changed meanwhile.
@@ -675,6 +675,11 @@ internal sealed class Invoker
         st.Latency.Record(Engine.Nanoseconds(t1 - t0));
         if (_hot.Stable(g))
         {
+            if (count != expected)
+            {
+                Engine.Violations.Add(ViolationKind.WrongAnswer, p, $"{p.Name()} request {r.Id} reported {count} cores, but {expected} online cores of its mask had to run it");
+            }
+
             CompleteMasked(r, st, expected, wait);
 
             return;
@@ -721,7 +726,9 @@ internal sealed class Invoker
 
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        _set.OnEachCore(r.Mask, Functions.Condition, Functions.RequestRun, r, wait);
+        var count = wait
+            ? _set.InvokeOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r)
+            : _set.PostOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r);
         var t1 = Stopwatch.GetTimestamp();
         var offlineAsked = 0UL;
         var expected = 0;
@@ -729,6 +736,11 @@ internal sealed class Invoker
         {
             offlineAsked |= r.CondCalled[w] & ~_hot.OnlineWord(w);
             expected += BitOperations.PopCount(r.ExpectedBits[w]); // the condition said yes: queued or run here (C3)
+        }
+
+        if (count != expected)
+        {
+            Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.EachCond, $"each_cond request {r.Id} reported {count} cores, but its condition chose {expected}");
         }
 
         if (offlineAsked != 0 && _hot.Stable(g))
@@ -744,10 +756,9 @@ internal sealed class Invoker
     {
         var st = _stats[(int)Primitive.Any];
         st.Attempts++;
-        var wait = _rng.OneIn(2);
         var r = _pool.Take();
         r.Begin(Primitive.Any, NextId());
-        r.Wait = wait;
+        r.Wait = true; // InvokeAny always waits (the kernel's smp_call_function_any with wait=1)
         RandomMask(r);
         if (Engine.Sabotage != Sabotage.SkipIn)
         {
@@ -757,8 +768,13 @@ internal sealed class Invoker
         var self = _set.CurrentCore;
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        var result = _set.CallAny(r.Mask, Functions.RequestRun, r, wait, out var core);
+        var result = TortureCalls.Any(_set, r.Mask, Functions.RequestRunOnCoreWithResult, r, out var core, out var returned);
         var t1 = Stopwatch.GetTimestamp();
+        if (result == CallResult.Ok && returned != core)
+        {
+            Engine.Violations.Add(ViolationKind.MissedFunctionWrite, Primitive.Any, $"any request {r.Id}: InvokeAny returned {returned} from the function on core {core}");
+        }
+
         var chosenKnown = core >= 0 && _hot.IsOnline(core);
         var selfKnown = self >= 0 && _hot.IsOnline(self);
         var anyOnline = false;
@@ -777,34 +793,27 @@ internal sealed class Invoker
             Accepted++;
             if (stable && !chosenKnown)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Any, $"CallAny chose core {core}, which was offline");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Any, $"InvokeAny chose core {core}, which was offline");
             }
 
             if (stable && selfKnown && r.MaskContains(self) && core != self)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Any, $"CallAny from core {self} (online, in the mask) chose core {core} instead of the caller's own (C4)");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Any, $"InvokeAny from core {self} (online, in the mask) chose core {core} instead of the caller's own (C4)");
             }
 
-            if (wait)
+            if (core != self)
             {
-                if (core != self)
-                {
-                    CheckWokenAfterFunction(r, t1);
-                }
+                CheckWokenAfterFunction(r, t1);
+            }
 
-                FinishWait(r, 1);
-            }
-            else
-            {
-                Release(r, 1);
-            }
+            FinishWait(r, 1);
         }
         else
         {
             st.Offline++;
             if (stable && anyOnline)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Any, $"CallAny on mask {r.Mask?.ToString() ?? "all"} answered {result} while a core of it was online");
+                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Any, $"InvokeAny on mask {r.Mask?.ToString() ?? "all"} answered {result} while a core of it was online");
             }
 
             Release(r, 0);
@@ -909,7 +918,7 @@ internal sealed class Invoker
         if (released > called && returned - released > Engine.WakeSlackTicks)
         {
             Engine.Violations.Add(ViolationKind.LostWakeup, p,
-                $"a no-wait CallSingle to core {core} waited for the sender's previous no-wait call (C1) and returned {Engine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
+                $"a no-wait call to core {core} waited for the sender's previous no-wait call (C1) and returned {Engine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
         }
     }
 
@@ -1001,7 +1010,7 @@ internal sealed class Invoker
         }
         else if (r.Primitive == Primitive.Any && r.RanOn != r.Chosen)
         {
-            Engine.Violations.Add(ViolationKind.WrongCore, Primitive.Any, $"any request {r.Id}: CallAny reported core {r.Chosen} but the function ran on core {r.RanOn}");
+            Engine.Violations.Add(ViolationKind.WrongCore, Primitive.Any, $"any request {r.Id}: InvokeAny reported core {r.Chosen} but the function ran on core {r.RanOn}");
         }
     }
 

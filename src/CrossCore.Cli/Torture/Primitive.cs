@@ -3,31 +3,31 @@ namespace CrossCore.Cli.Torture;
 /// <summary>What one torture request exercises. Each is weighted (<see cref="PrimitiveWeights"/>) and gets a row in the report.</summary>
 internal enum Primitive
 {
-    /// <summary><c>CallSingle(wait: false)</c> to a random core (scftorture's SCF_PRIM_SINGLE, no wait).</summary>
+    /// <summary><c>Post</c> to a random core (scftorture's SCF_PRIM_SINGLE, no wait).</summary>
     Single,
 
-    /// <summary><c>CallSingle(wait: true)</c> to a random core.</summary>
+    /// <summary><c>Invoke</c> to a random core.</summary>
     SingleWait,
 
-    /// <summary><c>CallSingle(wait: false)</c>, then wait for a completion the function signals (SCF_PRIM_SINGLE_RPC).</summary>
+    /// <summary><c>Post</c>, then wait for a completion the function signals (SCF_PRIM_SINGLE_RPC).</summary>
     SingleRpc,
 
-    /// <summary><c>CallAsync</c> on descriptors shared by several invokers that race for them (Busy answers).</summary>
+    /// <summary><c>TryPost</c> on descriptors shared by several invokers that race for them (Busy answers).</summary>
     Async,
 
-    /// <summary><c>CallAsync</c> on an invoker's own descriptor, re-queued in a tight loop: every Busy is checked exactly (O4).</summary>
+    /// <summary><c>TryPost</c> on an invoker's own descriptor, re-queued in a tight loop: every Busy is checked exactly (O4).</summary>
     AsyncOwn,
 
-    /// <summary><c>CallMany(wait: false)</c> on a random mask.</summary>
+    /// <summary><c>PostMany</c> on a random mask.</summary>
     Many,
 
-    /// <summary><c>CallMany(wait: true)</c> on a random mask.</summary>
+    /// <summary><c>InvokeMany</c> on a random mask.</summary>
     ManyWait,
 
-    /// <summary><c>OnEachCore</c> with a random condition, with or without wait.</summary>
+    /// <summary><c>InvokeOnEach</c> or <c>PostOnEach</c> with a random condition.</summary>
     EachCond,
 
-    /// <summary><c>CallAny</c> on a random mask, with or without wait.</summary>
+    /// <summary><c>InvokeAny</c> on a random mask.</summary>
     Any,
 
     /// <summary><c>RunAsync</c>: task-context work, plain or async (it must resume on its core after an await).</summary>

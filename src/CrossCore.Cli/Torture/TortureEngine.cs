@@ -222,7 +222,7 @@ internal sealed class TortureEngine
             _phase = "final flush";
             for (var round = 0; round < 2; round++)
             {
-                Set.OnEachCore(null, null, Functions.Noop, 0, wait: true);
+                Set.InvokeOnEach(null, null, static (_, _) => { }, 0);
                 Progress();
             }
 
@@ -254,7 +254,7 @@ internal sealed class TortureEngine
             _phase = "post-dispose checks";
             try
             {
-                Set.CallSingle(0, Functions.Noop, 0, wait: true);
+                Set.Invoke(0, Functions.Noop, 0);
                 Violations.Add(ViolationKind.WrongAnswer, null, "a call after Dispose did not throw ObjectDisposedException (C9)");
             }
             catch (ObjectDisposedException)

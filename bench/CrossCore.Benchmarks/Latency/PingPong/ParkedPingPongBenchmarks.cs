@@ -15,6 +15,6 @@ public class ParkedPingPongBenchmarks : ContenderBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "ManualResetEventSlim ping-pong (floor)")]
     public long EventPingPong() => Use(p => new EventPingPong(p)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore CallSingle(wait) to a parked core")]
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke to a parked core")]
     public long CrossCoreParked() => Use(p => new CrossCoreSyncPingPong(p, parked: true)).Run(Ops);
 }

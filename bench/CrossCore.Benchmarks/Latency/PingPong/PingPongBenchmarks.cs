@@ -16,10 +16,10 @@ public class PingPongBenchmarks : ContenderBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "raw padded ping-pong (floor)")]
     public long RawPingPong() => Use(p => new RawPingPong(p)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore CallSingle(wait) outside→core")]
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke outside→core")]
     public long CrossCoreSync() => Use(p => new CrossCoreSyncPingPong(p, parked: false)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore CallSingle(wait) core→core")]
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke core→core")]
     public long CrossCoreCoreToCore() => Use(p => new CrossCoreCoreToCorePingPong(p)).Run(Ops);
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "Channel<T> spin TryRead")]

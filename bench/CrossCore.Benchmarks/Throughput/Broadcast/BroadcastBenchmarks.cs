@@ -4,7 +4,7 @@ using CrossCore.Cli.Bench.Contenders;
 namespace CrossCore.Benchmarks.Throughput.Broadcast;
 
 /// <summary>
-/// One request to every other CPU and wait for all: CallMany from outside the set, OnEachCore from core 0 (its own
+/// One request to every other CPU and wait for all: InvokeMany from outside the set, InvokeOnEach from core 0 (its own
 /// share inline), against a raw padded-line broadcast (the baseline). Both CrossCore calls allocate nothing.
 /// </summary>
 [MemoryDiagnoser]
@@ -15,9 +15,9 @@ public class BroadcastBenchmarks : ContenderBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "raw padded-line broadcast (floor)")]
     public long RawBroadcast() => Use(p => new RawBroadcast(p)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore CallMany(wait)")]
-    public long CrossCoreCallMany() => Use(p => new CrossCoreCallMany(p)).Run(Ops);
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore InvokeMany")]
+    public long CrossCoreInvokeMany() => Use(p => new CrossCoreInvokeMany(p)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore OnEachCore(wait) from core 0")]
-    public long CrossCoreOnEachCore() => Use(p => new CrossCoreOnEachCore(p)).Run(Ops);
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore InvokeOnEach from core 0")]
+    public long CrossCoreInvokeOnEach() => Use(p => new CrossCoreInvokeOnEach(p)).Run(Ops);
 }

@@ -5,7 +5,7 @@ namespace CrossCore.Benchmarks.Throughput.OneToOne;
 
 /// <summary>
 /// P2: one sender hands items to one consumer on another CPU; time per item until the consumer has taken them all.
-/// The invariant: CallAsync with reused descriptors reaches at least 60 % of the raw stack handoff's rate (the
+/// The invariant: TryPost with reused descriptors reaches at least 60 % of the raw stack handoff's rate (the
 /// baseline here), at least 2× Channel&lt;T&gt;'s, and allocates nothing.
 /// </summary>
 [MemoryDiagnoser]
@@ -19,10 +19,10 @@ public class OneToOneBenchmarks : ContenderBenchmarks
     [Benchmark(OperationsPerInvoke = Ops, Description = "raw stack handoff + O4 fence (reference)")]
     public long RawStackHandoffFenced() => Use(p => new RawStackHandoff(p, fenced: true)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore CallAsync (reused descriptors)")]
-    public long CrossCoreCallAsync() => Use(p => new CrossCoreAsyncThroughput(p)).Run(Ops);
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore TryPost (reused descriptors)")]
+    public long CrossCoreTryPost() => Use(p => new CrossCoreAsyncThroughput(p)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore CallSingle(wait: false)")]
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Post")]
     public long CrossCoreNoWait() => Use(p => new CrossCoreNoWaitThroughput(p)).Run(Ops);
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "Channel<T> spin TryRead")]

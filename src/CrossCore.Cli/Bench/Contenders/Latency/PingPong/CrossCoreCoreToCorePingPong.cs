@@ -21,7 +21,7 @@ public sealed class CrossCoreCoreToCorePingPong : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override string Name => "CrossCore CallSingle(wait), core 0 → core 1 (RunAsync)";
+    public override string Name => "CrossCore Invoke, core 0 → core 1 (RunAsync)";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -64,7 +64,7 @@ public sealed class CrossCoreCoreToCorePingPong : LatencyContender
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < ops; i++)
             {
-                set.CallSingle(1, static c => c.Increment(), state, wait: true);
+                set.Invoke(1, static c => c.Increment(), state);
                 clock.Tick(i);
             }
 

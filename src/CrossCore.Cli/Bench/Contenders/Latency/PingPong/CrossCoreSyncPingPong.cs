@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CrossCore.Cli.Bench.Contenders;
 
 /// <summary>
-/// P1 / P3: <c>CallSingle(core, f, state, wait: true)</c> from a thread outside the set to core 1 (on the partner CPU).
+/// P1 / P3: <c>Invoke(core, f, state)</c> from a thread outside the set to core 1 (on the partner CPU).
 /// With the default poll duration the core polls between calls (P1). With a zero poll duration (P3) the loop waits,
 /// untimed, until the core has parked (and <see cref="ParkedGap"/> more) before each call, and the waiter parks too
 /// while the core wakes up: each round trip is two kernel wake-ups.
@@ -28,7 +28,7 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override string Name => _parked ? "CrossCore CallSingle(wait) to a parked core" : "CrossCore CallSingle(wait), outside thread → core";
+    public override string Name => _parked ? "CrossCore Invoke to a parked core" : "CrossCore Invoke, outside thread → core";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -44,7 +44,7 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
     {
         for (var i = 0; i < 16; i++)
         {
-            _set.CallSingle(Target, static c => c.Increment(), _state, wait: true); // wakes the core; it polls now
+            _set.Invoke(Target, static c => c.Increment(), _state); // wakes the core; it polls now
         }
     }
 
@@ -80,7 +80,7 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < ops; i++)
         {
-            set.CallSingle(Target, static c => c.Increment(), state, wait: true);
+            set.Invoke(Target, static c => c.Increment(), state);
             clock.Tick(i);
         }
 
@@ -109,7 +109,7 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
             Pause.For(gap);
             clock.Restart(i);
             var start = Stopwatch.GetTimestamp();
-            set.CallSingle(Target, static c => c.Increment(), state, wait: true);
+            set.Invoke(Target, static c => c.Increment(), state);
             elapsed += Stopwatch.GetTimestamp() - start;
             clock.Tick(i);
         }

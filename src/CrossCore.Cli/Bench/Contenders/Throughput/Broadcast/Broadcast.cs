@@ -124,10 +124,10 @@ public sealed class RawBroadcast : LatencyContender
 }
 
 /// <summary>
-/// Broadcast: <c>CallMany(mask, f, state, wait: true)</c> from the driver (outside the set) to every core but core 0
+/// Broadcast: <c>InvokeMany(mask, f, state)</c> from the driver (outside the set) to every core but core 0
 /// (cores 1..N-1 sit on the follower CPUs; core 0 would share the driver's CPU).
 /// </summary>
-public sealed class CrossCoreCallMany : LatencyContender
+public sealed class CrossCoreInvokeMany : LatencyContender
 {
     private readonly CoreSet _set;
     private readonly CoreMask _targets;
@@ -135,7 +135,7 @@ public sealed class CrossCoreCallMany : LatencyContender
     private readonly StatsProbe _probe;
 
     /// <summary>Starts a set with one core per CPU (core i on CPU i).</summary>
-    public CrossCoreCallMany(Placement placement)
+    public CrossCoreInvokeMany(Placement placement)
     {
         var cores = placement.Followers + 1;
         _set = new CoreSet(placement.CoreSetOptions("bench many", cores));
@@ -144,7 +144,7 @@ public sealed class CrossCoreCallMany : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override string Name => $"CrossCore CallMany(wait) to {_targets.Count} core(s)";
+    public override string Name => $"CrossCore InvokeMany to {_targets.Count} core(s)";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -183,7 +183,7 @@ public sealed class CrossCoreCallMany : LatencyContender
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < ops; i++)
         {
-            set.CallMany(targets, static _ => { }, state, wait: true);
+            set.InvokeMany(targets, static (_, _) => { }, state);
             clock.Tick(i);
         }
 
@@ -192,10 +192,10 @@ public sealed class CrossCoreCallMany : LatencyContender
 }
 
 /// <summary>
-/// Broadcast, core to all: task-context work on core 0 runs <c>OnEachCore(null, null, f, state, wait: true)</c>: the
+/// Broadcast, core to all: task-context work on core 0 runs <c>InvokeOnEach(null, null, f, state)</c>: the
 /// remote cores are queued, core 0's own share runs inline, then it waits (the kernel's <c>on_each_cpu</c>).
 /// </summary>
-public sealed class CrossCoreOnEachCore : LatencyContender
+public sealed class CrossCoreInvokeOnEach : LatencyContender
 {
     private readonly CoreSet _set;
     private readonly PaddedCounter _state = new();
@@ -203,14 +203,14 @@ public sealed class CrossCoreOnEachCore : LatencyContender
     private long _loopBytes;
 
     /// <summary>Starts a set with one core per CPU (core i on CPU i).</summary>
-    public CrossCoreOnEachCore(Placement placement)
+    public CrossCoreInvokeOnEach(Placement placement)
     {
         _set = new CoreSet(placement.CoreSetOptions("bench each", placement.Followers + 1));
         _probe = new StatsProbe(_set);
     }
 
     /// <inheritdoc/>
-    public override string Name => $"CrossCore OnEachCore(wait) from core 0 ({_set.Count} cores, own share inline)";
+    public override string Name => $"CrossCore InvokeOnEach from core 0 ({_set.Count} cores, own share inline)";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -253,7 +253,7 @@ public sealed class CrossCoreOnEachCore : LatencyContender
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < ops; i++)
             {
-                set.OnEachCore(null, null, static _ => { }, state, wait: true);
+                set.InvokeOnEach(null, null, static (_, _) => { }, state);
                 clock.Tick(i);
             }
 

@@ -40,7 +40,7 @@ public sealed class CrossCoreBurstLoad : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override string Name => $"CrossCore CallAsync, {Senders} senders, bursts of {BurstSize} every {Gap.TotalMicroseconds:0} µs";
+    public override string Name => $"CrossCore TryPost, {Senders} senders, bursts of {BurstSize} every {Gap.TotalMicroseconds:0} µs";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -89,7 +89,7 @@ public sealed class CrossCoreBurstLoad : ThroughputContender
             for (var i = 0; i < burst; i++)
             {
                 var spin = 0;
-                while (set.CallAsync(Target, pool[i]) == CallResult.Busy)
+                while (set.TryPost(Target, pool[i]) == CallResult.Busy)
                 {
                     while (pool[i].IsInFlight)
                     {

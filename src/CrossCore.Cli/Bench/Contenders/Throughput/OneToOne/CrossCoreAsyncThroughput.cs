@@ -1,7 +1,7 @@
 namespace CrossCore.Cli.Bench.Contenders;
 
 /// <summary>
-/// P2: <c>CallAsync(core, descriptor)</c> from each sender, cycling its own pool of reused
+/// P2: <c>TryPost(core, descriptor)</c> from each sender, cycling its own pool of reused
 /// <see cref="CallDescriptor{TState}"/>s, to core 1. A sender that laps the pool (the core is slower than the sender)
 /// gets <c>Busy</c>, waits until the descriptor is free (reading it) and queues it again: every item runs. Busy
 /// answers are counted (busy_per_op).
@@ -37,7 +37,7 @@ public sealed class CrossCoreAsyncThroughput : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override string Name => "CrossCore CallAsync (reused descriptors)";
+    public override string Name => "CrossCore TryPost (reused descriptors)";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -90,7 +90,7 @@ public sealed class CrossCoreAsyncThroughput : ThroughputContender
         {
             var descriptor = pool[cursor++ & (PoolSize - 1)];
             var spin = 0;
-            while (set.CallAsync(Target, descriptor) == CallResult.Busy)
+            while (set.TryPost(Target, descriptor) == CallResult.Busy)
             {
                 // The core has not taken this descriptor yet (the sender lapped the pool): wait reading, not
                 // retrying the claim, so the line is not stolen from the core on every spin.
@@ -115,7 +115,7 @@ public sealed class CrossCoreAsyncThroughput : ThroughputContender
     }
 }
 
-/// <summary>P2: <c>CallSingle(core, f, state, wait: false)</c>: returns once queued, waiting only until the sender's
+/// <summary>P2: <c>Post(core, f, state)</c>: returns once queued, waiting only until the sender's
 /// previous no-wait call to that core was dequeued (one per-sender descriptor, as in the kernel).</summary>
 public sealed class CrossCoreNoWaitThroughput : ThroughputContender
 {
@@ -134,7 +134,7 @@ public sealed class CrossCoreNoWaitThroughput : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override string Name => "CrossCore CallSingle(wait: false)";
+    public override string Name => "CrossCore Post";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -181,7 +181,7 @@ public sealed class CrossCoreNoWaitThroughput : ThroughputContender
         var state = _consumed;
         for (var i = 0; i < count; i++)
         {
-            set.CallSingle(Target, static c => c.Increment(), state, wait: false);
+            set.Post(Target, static c => c.Increment(), state);
         }
     }
 
