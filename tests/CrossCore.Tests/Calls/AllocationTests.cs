@@ -15,9 +15,9 @@ public sealed class AllocationTests
     private static long CoreBytes(CoreSet set, int core)
     {
         long bytes = 0;
-        set.CallSingle(core, static b => b[0] = GC.GetAllocatedBytesForCurrentThread(), new[] { bytes }); // warm
+        set.Invoke(core, static b => b[0] = GC.GetAllocatedBytesForCurrentThread(), new[] { bytes }); // warm
         var box = new long[1];
-        set.CallSingle(core, static b => b[0] = GC.GetAllocatedBytesForCurrentThread(), box);
+        set.Invoke(core, static b => b[0] = GC.GetAllocatedBytesForCurrentThread(), box);
         return box[0];
     }
 
@@ -54,7 +54,7 @@ public sealed class AllocationTests
     {
         using var set = Sets.Create(2);
         var counter = new Counter();
-        AssertZero(set, i => set.CallSingle(i & 1, static c => c.Value++, counter));
+        AssertZero(set, i => set.Invoke(i & 1, static c => c.Value++, counter));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class AllocationTests
     {
         using var set = Sets.Create(2);
         var counter = new Counter();
-        AssertZero(set, i => set.CallSingle(1, static c => Interlocked.Increment(ref c.Value), counter, wait: false));
+        AssertZero(set, i => set.Post(1, static c => Interlocked.Increment(ref c.Value), counter));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class AllocationTests
         var descriptor = new CallDescriptor<Counter>(static c => Interlocked.Increment(ref c.Value), counter);
         AssertZero(set, _ =>
         {
-            while (set.CallAsync(1, descriptor) != CallResult.Ok)
+            while (set.TryPost(1, descriptor) != CallResult.Ok)
             {
                 Thread.SpinWait(1);
             }
@@ -88,7 +88,7 @@ public sealed class AllocationTests
         var descriptor = new CallDescriptor<(long[] Sums, int Value)>(static s => Interlocked.Add(ref s.Sums[0], s.Value), default);
         AssertZero(set, i =>
         {
-            while (set.CallAsync(1, descriptor, (sums, i)) != CallResult.Ok)
+            while (set.TryPost(1, descriptor, (sums, i)) != CallResult.Ok)
             {
                 Thread.SpinWait(1);
             }
@@ -101,8 +101,8 @@ public sealed class AllocationTests
         using var set = Sets.Create(3);
         var counter = new Counter();
         var mask = CoreMask.Of(1, 2);
-        AssertZero(set, _ => set.CallMany(mask, static c => Interlocked.Increment(ref c.Value), counter));
-        AssertZero(set, _ => set.OnEachCore(null, static (core, _) => core != 0, static c => Interlocked.Increment(ref c.Value), counter));
+        AssertZero(set, _ => set.InvokeMany(mask, static (_, c) => Interlocked.Increment(ref c.Value), counter));
+        AssertZero(set, _ => set.InvokeOnEach(null, static (core, _) => core != 0, static (_, c) => Interlocked.Increment(ref c.Value), counter));
     }
 
     [Fact]

@@ -14,19 +14,19 @@ public sealed class BatchOrderTests
         var gate = Gate.BlockCore(set, 1); // the core is inside a function: everything below lands in one batch
 
         var descriptors = Enumerable.Range(0, 5).Select(i => new CallDescriptor<int>(n => order.Add($"async{n}"), i)).ToArray();
-        Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptors[0]));
-        Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptors[1]));
-        var waiter = new Thread(() => set.CallSingle(1, () => order.Add("sync")));
+        Assert.Equal(CallResult.Ok, set.TryPost(1, descriptors[0]));
+        Assert.Equal(CallResult.Ok, set.TryPost(1, descriptors[1]));
+        var waiter = new Thread(() => set.Invoke(1, () => order.Add("sync")));
         waiter.Start();
         Wait.Until(() => core.ApproximateInboxDepth() == 3, "the sync call to be queued");
         for (var i = 2; i < 5; i++)
         {
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptors[i]));
+            Assert.Equal(CallResult.Ok, set.TryPost(1, descriptors[i]));
         }
 
         gate.Open();
         Assert.True(waiter.Join(Wait.HangTimeout));
-        set.CallSingle(1, static _ => { }, 0);
+        set.Invoke(1, static _ => { }, 0);
         Assert.Equal(["sync", "async0", "async1", "async2", "async3", "async4"], order);
     }
 }

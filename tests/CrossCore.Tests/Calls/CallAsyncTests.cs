@@ -24,7 +24,7 @@ public sealed class CallAsyncTests
             long myOk = 0, myBusy = 0;
             for (var i = 0; i < PerThread; i++)
             {
-                switch (set.CallAsync(1, descriptor))
+                switch (set.TryPost(1, descriptor))
                 {
                     case CallResult.Ok: myOk++; break;
                     case CallResult.Busy: myBusy++; break;
@@ -46,7 +46,7 @@ public sealed class CallAsyncTests
         }
 
         Wait.Until(() => !descriptor.IsInFlight, "the last claim to be released");
-        set.CallSingle(1, static _ => { }, 0); // the last run has returned
+        set.Invoke(1, static _ => { }, 0); // the last run has returned
         Assert.Equal(4L * PerThread, ok + busy);
         Assert.Equal(ok, counter.Runs); // every Ok ran once; no Busy answer queued anything
         Assert.True(busy > 0, "the race never produced Busy: the test did not test anything");
@@ -110,7 +110,7 @@ public sealed class CallAsyncTests
         for (var k = 1; k <= rounds; k++)
         {
             box.Datum = k; // plain store: the claim's CAS is the fence that orders it (O1)
-            var result = set.CallAsync(1, descriptor);
+            var result = set.TryPost(1, descriptor);
             if (result == CallResult.Ok)
             {
                 queued++;
@@ -150,10 +150,10 @@ public sealed class CallAsyncTests
         {
             if (++s.Runs < 1000)
             {
-                Assert.Equal(CallResult.Ok, s.Set!.CallAsync(s.Runs % 2, s.Descriptor!)); // released before func: free to re-queue
+                Assert.Equal(CallResult.Ok, s.Set!.TryPost(s.Runs % 2, s.Descriptor!)); // released before func: free to re-queue
             }
         }, state);
-        Assert.Equal(CallResult.Ok, set.CallAsync(0, state.Descriptor));
+        Assert.Equal(CallResult.Ok, set.TryPost(0, state.Descriptor));
         Wait.Until(() => Volatile.Read(ref state.Runs) >= 1000 && !state.Descriptor.IsInFlight);
         Assert.Equal(1000, state.Runs);
     }
@@ -171,10 +171,10 @@ public sealed class CallAsyncTests
         using var set = Sets.Create(2);
         var runs = 0;
         var descriptor = new CallDescriptor<int>(_ => Interlocked.Increment(ref runs), 0);
-        Assert.Equal(HotplugResult.Done, set.Offline(1));
-        Assert.Equal(CallResult.Offline, set.CallAsync(1, descriptor));
+        Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
+        Assert.Equal(CallResult.Offline, set.TryPost(1, descriptor));
         Assert.False(descriptor.IsInFlight);
-        Assert.Equal(CallResult.Ok, set.CallAsync(0, descriptor));
+        Assert.Equal(CallResult.Ok, set.TryPost(0, descriptor));
         Wait.Until(() => Volatile.Read(ref runs) == 1);
     }
 
@@ -184,12 +184,12 @@ public sealed class CallAsyncTests
         using var set = Sets.Create(2);
         var log = new List<string>();
         var inner = new CallDescriptor<List<string>>(static l => l.Add("inner"), log);
-        set.CallSingle(1, () =>
+        set.Invoke(1, () =>
         {
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, inner)); // own core, handler context: queued, not recursive
+            Assert.Equal(CallResult.Ok, set.TryPost(1, inner)); // own core, handler context: queued, not recursive
             log.Add("outer");
         });
-        set.CallSingle(1, static _ => { }, 0);
+        set.Invoke(1, static _ => { }, 0);
         Assert.Equal(["outer", "inner"], log);
     }
 }

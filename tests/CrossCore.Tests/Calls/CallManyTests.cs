@@ -10,10 +10,10 @@ public sealed class CallManyTests
     {
         using var set = Sets.Create(4);
         var ran = new int[4];
-        var result = set.RunAsync(0, () => set.CallMany(null, static r => Interlocked.Increment(ref r[0]), ran));
+        var result = set.RunAsync(0, () => set.InvokeMany(null, static (_, r) => Interlocked.Increment(ref r[0]), ran));
         Wait.For(result);
         var hits = new int[4];
-        Wait.For(set.RunAsync(1, () => set.CallMany(CoreMask.Of(0, 1, 3), static s => s.hits[s.set.CurrentCore]++, (hits, set))));
+        Wait.For(set.RunAsync(1, () => set.InvokeMany(CoreMask.Of(0, 1, 3), static (_, s) => s.hits[s.set.CurrentCore]++, (hits, set))));
         Assert.Equal(3, ran[0]);
         Assert.Equal([1, 0, 0, 1], hits);
     }
@@ -28,10 +28,9 @@ public sealed class CallManyTests
         Wait.For(set.RunAsync(2, () =>
         {
             callerThread = Environment.CurrentManagedThreadId;
-            set.OnEachCore(
+            set.InvokeOnEach(
                 null,
-                (core, _) => { condThreads.Add(Environment.CurrentManagedThreadId); return core != 3; },
-                _ => log.Enqueue((set.CurrentCore, CoreSet.IsInHandlerContext)),
+                (core, _) => { condThreads.Add(Environment.CurrentManagedThreadId); return core != 3; }, (_, _) => log.Enqueue((set.CurrentCore, CoreSet.IsInHandlerContext)),
                 0);
         }));
         Assert.Equal([0, 1, 2], log.Select(e => e.Core).Order());
@@ -43,10 +42,10 @@ public sealed class CallManyTests
     public void C3_offline_cores_in_a_mask_are_skipped_silently()
     {
         using var set = Sets.Create(3);
-        set.Offline(1);
+        set.TakeOffline(1);
         var hits = new int[3];
-        set.CallMany(null, static s => s.hits[s.set.CurrentCore]++, (hits, set));
-        set.OnEachCore(CoreMask.Of(1), null, static s => s.hits[s.set.CurrentCore]++, (hits, set));
+        set.InvokeMany(null, static (_, s) => s.hits[s.set.CurrentCore]++, (hits, set));
+        set.InvokeOnEach(CoreMask.Of(1), null, static (_, s) => s.hits[s.set.CurrentCore]++, (hits, set));
         Assert.Equal([1, 0, 1], hits);
     }
 
@@ -58,12 +57,12 @@ public sealed class CallManyTests
         using var set = Sets.Create(3);
         var gate = Gate.BlockCore(set, 1);
         var filler = new CallDescriptor<int>(static _ => { }, 0);
-        Assert.Equal(CallResult.Ok, set.CallAsync(1, filler)); // inbox now non-empty: the next push owes no wake-up
+        Assert.Equal(CallResult.Ok, set.TryPost(1, filler)); // inbox now non-empty: the next push owes no wake-up
         var finished = false;
         var manyRan = new int[1];
         var caller = new Thread(() =>
         {
-            set.CallMany(CoreMask.Of(1, 2), static r => Interlocked.Increment(ref r[0]), manyRan);
+            set.InvokeMany(CoreMask.Of(1, 2), static (_, r) => Interlocked.Increment(ref r[0]), manyRan);
             Volatile.Write(ref finished, true);
         });
         caller.Start();
@@ -77,35 +76,34 @@ public sealed class CallManyTests
     }
 
     [Fact]
-    public void C4_CallAny_prefers_the_callers_own_core_then_an_online_core_of_the_mask()
+    public void C4_InvokeAny_prefers_the_callers_own_core_then_an_online_core_of_the_mask()
     {
         using var set = Sets.Create(4);
         var chosen = set.RunAsync(2, () =>
         {
-            set.CallAny(CoreMask.Of(1, 2), static _ => { }, 0, wait: true, out var core);
-            return core;
+            return set.InvokeAny(CoreMask.Of(1, 2), static (_, _) => { }, 0);
         });
         Wait.For(chosen);
         Assert.Equal(2, chosen.Result);
 
-        set.Offline(1);
+        set.TakeOffline(1);
         var ranOn = -1;
-        Assert.Equal(CallResult.Ok, set.CallAny(CoreMask.Of(1, 3), s => ranOn = s.CurrentCore, set, wait: true, out var picked));
+        var told = set.InvokeAny(CoreMask.Of(1, 3), (core, s) => ranOn = s.CurrentCore == core ? core : -2, set, out var picked);
         Assert.Equal(3, picked);
         Assert.Equal(3, ranOn);
+        Assert.Equal(3, told);
 
-        set.Offline(3);
-        Assert.Equal(CallResult.Offline, set.CallAny(CoreMask.Of(1, 3), static _ => { }, 0, wait: true, out picked));
-        Assert.Equal(-1, picked);
+        set.TakeOffline(3);
+        var none = Assert.Throws<CoreOfflineException>(() => set.InvokeAny(CoreMask.Of(1, 3), static (_, _) => { }, 0));
+        Assert.Equal(-1, none.Core);
     }
 
     [Fact]
-    public void C4_CallAny_from_outside_prefers_an_idle_core_over_a_busy_one()
+    public void C4_InvokeAny_from_outside_prefers_an_idle_core_over_a_busy_one()
     {
         using var set = Sets.Create(3);
         var gate = Gate.BlockCore(set, 0);
-        set.CallAny(CoreMask.Of(0, 2), static _ => { }, 0, wait: true, out var core);
-        Assert.Equal(2, core);
+        Assert.Equal(2, set.InvokeAny(CoreMask.Of(0, 2), static (_, _) => { }, 0));
         gate.Open();
     }
 }

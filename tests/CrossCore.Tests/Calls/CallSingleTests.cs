@@ -23,12 +23,12 @@ public sealed class CallSingleTests
             var core = i % 3;
             box.In = i;          // O2: written before the call, must be seen by the function
             box.SawIn = false;
-            Assert.Equal(CallResult.Ok, set.CallSingle(core, static s =>
+            set.Invoke(core, static s =>
             {
                 s.b.SawIn = s.b.In == s.i;
                 s.b.RanOn = s.set.CurrentCore;
                 s.b.Out = s.i;   // O4: must be seen by the caller after the wait
-            }, (b: box, i, set)));
+            }, (b: box, i, set));
             Assert.True(box.SawIn);
             Assert.Equal(core, box.RanOn);
             Assert.Equal(i, box.Out);
@@ -40,11 +40,11 @@ public sealed class CallSingleTests
     {
         using var set = Sets.Create(2);
         var ex = Assert.Throws<InvalidTimeZoneException>(() =>
-            set.CallSingle(1, static _ => throw new InvalidTimeZoneException("boom"), 0));
+            set.Invoke(1, static _ => throw new InvalidTimeZoneException("boom"), 0));
         Assert.Equal("boom", ex.Message);
         Assert.Contains(nameof(C1_wait_rethrows_the_functions_exception_and_the_core_keeps_serving), ex.StackTrace!); // the throw site is kept
         var ran = false;
-        set.CallSingle(1, () => ran = true);
+        set.Invoke(1, () => ran = true);
         Assert.True(ran);
     }
 
@@ -55,13 +55,13 @@ public sealed class CallSingleTests
         var seen = new List<int>();
         for (var i = 0; i < 50_000; i++)
         {
-            Assert.Equal(CallResult.Ok, set.CallSingle(1, static s => s.seen.Add(s.i), (seen, i), wait: false));
+            set.Post(1, static s => s.seen.Add(s.i), (seen, i));
         }
 
         // A last no-wait call as the flush (not a sync call: sync entries run first in their batch, §5.1, and could
         // overtake these); no-wait calls from one sender to one core run in order, so when it ran, all had.
         var done = new bool[1];
-        set.CallSingle(1, static d => Volatile.Write(ref d[0], true), done, wait: false);
+        set.Post(1, static d => Volatile.Write(ref d[0], true), done);
         Wait.Until(() => Volatile.Read(ref done[0]), "the flush call");
         Assert.Equal(Enumerable.Range(0, 50_000), seen);
     }
@@ -74,7 +74,7 @@ public sealed class CallSingleTests
         {
             var threadBefore = Environment.CurrentManagedThreadId;
             var inline = -1;
-            set.CallSingle(1, () => inline = Environment.CurrentManagedThreadId, wait: false);
+            set.Post(1, () => inline = Environment.CurrentManagedThreadId);
             return (threadBefore, inline, handler: CoreSet.IsInHandlerContext);
         });
         Wait.For(result);
@@ -87,11 +87,11 @@ public sealed class CallSingleTests
     {
         using var set = Sets.Create(2);
         var ran = 0;
-        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallSingle(2, () => ran++));
-        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallSingle(-1, () => ran++));
-        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallAsync(5, new CallDescriptor<int>(_ => ran++, 0)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => set.CallMany(CoreMask.Of(0, 7), _ => ran++, 0));
-        set.CallMany(null, static _ => { }, 0); // flush: anything queued would have run by now
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.Invoke(2, () => ran++));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.Invoke(-1, () => ran++));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.TryPost(5, new CallDescriptor<int>(_ => ran++, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.InvokeMany(CoreMask.Of(0, 7), (_, _) => ran++, 0));
+        set.InvokeMany(null, static (_, _) => { }, 0); // flush: anything queued would have run by now
         Assert.Equal(0, ran);
     }
 
@@ -99,9 +99,9 @@ public sealed class CallSingleTests
     public void Section6_null_function_or_descriptor_throws_ArgumentNull()
     {
         using var set = Sets.Create(1);
-        Assert.Throws<ArgumentNullException>(() => set.CallSingle(0, (Action<int>)null!, 0));
-        Assert.Throws<ArgumentNullException>(() => set.CallAsync(0, null!));
-        Assert.Throws<ArgumentNullException>(() => set.CallMany(null, (Action<int>)null!, 0));
+        Assert.Throws<ArgumentNullException>(() => set.Invoke(0, (Action<int>)null!, 0));
+        Assert.Throws<ArgumentNullException>(() => set.TryPost(0, null!));
+        Assert.Throws<ArgumentNullException>(() => set.InvokeMany(null, (Action<int, int>)null!, 0));
         Assert.Throws<ArgumentNullException>(() => new CallDescriptor<int>(null!, 0));
         Assert.Throws<ArgumentNullException>(() => { _ = set.RunAsync(0, (Action)null!); });
     }
@@ -112,14 +112,16 @@ public sealed class CallSingleTests
         var set = Sets.Create(2);
         set.Dispose();
         set.Dispose(); // idempotent
-        Assert.Throws<ObjectDisposedException>(() => set.CallSingle(0, () => { }));
-        Assert.Throws<ObjectDisposedException>(() => set.CallAsync(0, new CallDescriptor<int>(_ => { }, 0)));
-        Assert.Throws<ObjectDisposedException>(() => set.CallMany(null, _ => { }, 0));
-        Assert.Throws<ObjectDisposedException>(() => set.OnEachCore(null, null, _ => { }, 0));
-        Assert.Throws<ObjectDisposedException>(() => set.CallAny(null, _ => { }, 0));
+        Assert.Throws<ObjectDisposedException>(() => set.Invoke(0, () => { }));
+        Assert.Throws<ObjectDisposedException>(() => set.TryPost(0, new CallDescriptor<int>(_ => { }, 0)));
+        Assert.Throws<ObjectDisposedException>(() => set.InvokeMany(null, (_, _) => { }, 0));
+        Assert.Throws<ObjectDisposedException>(() => set.InvokeOnEach(null, null, (_, _) => { }, 0));
+        Assert.Throws<ObjectDisposedException>(() => set.InvokeAny(null, (_, _) => { }, 0));
         Assert.Throws<ObjectDisposedException>(() => { _ = set.RunAsync(0, () => { }); });
-        Assert.Throws<ObjectDisposedException>(() => set.Offline(0));
-        Assert.Throws<ObjectDisposedException>(() => set.Online(0));
+        Assert.Throws<ObjectDisposedException>(() => set.TakeOffline(0));
+        Assert.Throws<ObjectDisposedException>(() => set.BringOnline(0));
+        Assert.Throws<ObjectDisposedException>(() => set.InvokeAsync(0, () => { }).AsTask());
+        Assert.Throws<ObjectDisposedException>(() => set.Post(0, () => { }));
         Assert.Throws<ObjectDisposedException>(() => new DeferredWork<int>(set, _ => { }, 0).Queue());
     }
 }

@@ -14,7 +14,7 @@ public sealed class DisposeTests
         var descriptors = Enumerable.Range(0, 500).Select(_ => new CallDescriptor<int[]>(static r => Interlocked.Increment(ref r[0]), ran)).ToArray();
         foreach (var d in descriptors)
         {
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, d));
+            Assert.Equal(CallResult.Ok, set.TryPost(1, d));
         }
 
         var works = Enumerable.Range(0, 100).Select(i => new DeferredWork<int[]>(set, static r => Interlocked.Increment(ref r[1]), ran, i % 2 == 0 ? DeferredWorkOptions.Lazy : DeferredWorkOptions.None)).ToArray();
@@ -24,7 +24,7 @@ public sealed class DisposeTests
         }
 
         var task = set.RunAsync(1, () => Interlocked.Increment(ref ran[2]));
-        var waiter = new Thread(() => set.CallSingle(1, static r => Interlocked.Increment(ref r[3]), ran));
+        var waiter = new Thread(() => set.Invoke(1, static r => Interlocked.Increment(ref r[3]), ran));
         waiter.Start();
         Wait.Until(() => set.GetCoreUnchecked(1).ApproximateInboxDepth() == 602, "everything queued");
 
@@ -57,7 +57,15 @@ public sealed class DisposeTests
                 {
                     try
                     {
-                        set.CallSingle(i % 2, static r => Interlocked.Increment(ref r[0]), runs, wait: (i & 1) == 0);
+                        if ((i & 1) == 0)
+                        {
+                            set.Invoke(i % 2, static r => Interlocked.Increment(ref r[0]), runs);
+                        }
+                        else
+                        {
+                            set.Post(i % 2, static r => Interlocked.Increment(ref r[0]), runs);
+                        }
+
                         accepted++;
                     }
                     catch (ObjectDisposedException)

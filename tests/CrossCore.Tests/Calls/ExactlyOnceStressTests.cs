@@ -25,10 +25,10 @@ public sealed class ExactlyOnceStressTests
                 switch (i % 3)
                 {
                     case 0:
-                        set.CallSingle(core, static s => Interlocked.Increment(ref s.runs[s.id]), (runs, id), wait: false);
+                        set.Post(core, static s => Interlocked.Increment(ref s.runs[s.id]), (runs, id));
                         break;
                     case 1:
-                        set.CallSingle(core, static s => Interlocked.Increment(ref s.runs[s.id]), (runs, id), wait: true);
+                        set.Invoke(core, static s => Interlocked.Increment(ref s.runs[s.id]), (runs, id));
                         break;
                     default:
                         while (true)
@@ -54,7 +54,7 @@ public sealed class ExactlyOnceStressTests
             Assert.True(t.Join(Wait.HangTimeout), "a producer hung");
         }
 
-        set.CallMany(null, static _ => { }, 0); // everything queued before has been dequeued and run... (FIFO per core)
+        set.InvokeMany(null, static (_, _) => { }, 0); // everything queued before has been dequeued and run... (FIFO per core)
         Wait.Until(() => runs.All(r => r != 0), "every request to run");
         Assert.All(runs, r => Assert.Equal(1, r));
         var stats = set.GetStatistics();
@@ -68,7 +68,7 @@ public sealed class ExactlyOnceStressTests
         private readonly CallDescriptor<(int[] Runs, int Id)> _descriptor = new(s_run, default);
 
         public bool TryQueue(CoreSet set, int core, int[] runs, int id) =>
-            set.CallAsync(core, _descriptor, (runs, id)) switch
+            set.TryPost(core, _descriptor, (runs, id)) switch
             {
                 CallResult.Ok => true,
                 CallResult.Busy => false, // still in flight: nothing changed, try another slot

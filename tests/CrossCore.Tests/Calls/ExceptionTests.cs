@@ -13,9 +13,9 @@ public sealed class ExceptionTests
         using var set = Sets.Create(2, onException: reports.Enqueue);
         var descriptor = new CallDescriptor<int>(static _ => throw new FormatException("async"), 0);
         var work = new DeferredWork<int>(set, static _ => throw new FileNotFoundException("deferred"), 0);
-        Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptor));
+        Assert.Equal(CallResult.Ok, set.TryPost(1, descriptor));
         Assert.Equal(QueueResult.Queued, work.QueueOn(1));
-        set.CallSingle(1, static _ => { }, 0, wait: false);
+        set.Post(1, static _ => { }, 0);
         Wait.Until(() => reports.Count == 2, "two reports");
         Wait.Until(() => !work.IsBusy && !descriptor.IsInFlight);
 
@@ -24,7 +24,7 @@ public sealed class ExceptionTests
         Assert.Equal(2, set.GetStatistics().FunctionExceptions);
         Assert.Equal(QueueResult.Queued, work.QueueOn(1)); // the work is reusable after a throwing run
         var ran = false;
-        set.CallSingle(1, () => ran = true);
+        set.Invoke(1, () => ran = true);
         Assert.True(ran);
     }
 
@@ -32,9 +32,9 @@ public sealed class ExceptionTests
     public void Section6_a_throwing_report_callback_does_not_take_the_core_down()
     {
         using var set = Sets.Create(2, onException: _ => throw new InvalidOperationException("callback"));
-        set.CallSingle(1, static _ => throw new FormatException(), 0, wait: false);
+        set.Post(1, static _ => throw new FormatException(), 0);
         var ran = false;
-        set.CallSingle(1, () => ran = true);
+        set.Invoke(1, () => ran = true);
         Assert.True(ran);
     }
 
@@ -42,9 +42,9 @@ public sealed class ExceptionTests
     public void C3_many_call_exceptions_are_rethrown_together()
     {
         using var set = Sets.Create(3);
-        var ex = Assert.Throws<AggregateException>(() => set.CallMany(null, static n => throw new FormatException(n), "x"));
+        var ex = Assert.Throws<AggregateException>(() => set.InvokeMany(null, static (_, n) => throw new FormatException(n), "x"));
         Assert.Equal(3, ex.InnerExceptions.Count);
-        var one = Assert.Throws<FormatException>(() => set.CallMany(CoreMask.Of(2), static n => throw new FormatException(n), "y"));
+        var one = Assert.Throws<FormatException>(() => set.InvokeMany(CoreMask.Of(2), static (_, n) => throw new FormatException(n), "y"));
         Assert.Equal("y", one.Message);
     }
 }

@@ -7,7 +7,7 @@ public sealed class HandlerContextTests
 {
     public static TheoryData<string> Operations => new()
     {
-        "CallSingle wait", "CallSingle no-wait", "CallMany", "OnEachCore", "CallAny", "Sync", "Offline", "Online", "Dispose", "DisposeAsync",
+        "Invoke", "Post", "InvokeMany", "PostMany", "InvokeOnEach", "PostOnEach", "InvokeAny", "Sync", "Offline", "Online", "Dispose", "DisposeAsync",
     };
 
     [Theory]
@@ -18,20 +18,22 @@ public sealed class HandlerContextTests
         var queued = 0;
         var work = new DeferredWork<int>(set, _ => { }, 0);
         Exception? caught = null;
-        set.CallSingle(0, () =>
+        set.Invoke(0, () =>
         {
             try
             {
                 switch (operation)
                 {
-                    case "CallSingle wait": set.CallSingle(1, () => queued++); break;
-                    case "CallSingle no-wait": set.CallSingle(1, () => queued++, wait: false); break;
-                    case "CallMany": set.CallMany(null, _ => queued++, 0); break;
-                    case "OnEachCore": set.OnEachCore(null, null, _ => queued++, 0); break;
-                    case "CallAny": set.CallAny(null, _ => queued++, 0); break;
+                    case "Invoke": set.Invoke(1, () => queued++); break;
+                    case "Post": set.Post(1, () => queued++); break;
+                    case "InvokeMany": set.InvokeMany(null, (_, _) => queued++, 0); break;
+                    case "PostMany": set.PostMany(null, (_, _) => queued++, 0); break;
+                    case "InvokeOnEach": set.InvokeOnEach(null, null, (_, _) => queued++, 0); break;
+                    case "PostOnEach": set.PostOnEach(null, null, (_, _) => queued++, 0); break;
+                    case "InvokeAny": set.InvokeAny(null, (_, _) => queued++, 0); break;
                     case "Sync": work.Sync(); break;
-                    case "Offline": set.Offline(1); break;
-                    case "Online": set.Online(1); break;
+                    case "Offline": set.TakeOffline(1); break;
+                    case "Online": set.BringOnline(1); break;
                     case "Dispose": set.Dispose(); break;
                     case "DisposeAsync": set.DisposeAsync().AsTask().Wait(); break;
                 }
@@ -44,7 +46,7 @@ public sealed class HandlerContextTests
         var ioe = Assert.IsType<InvalidOperationException>(caught);
         Assert.Contains("handler context", ioe.Message);
         Assert.Contains("deadlock", ioe.Message);
-        set.CallMany(null, static _ => { }, 0);
+        set.InvokeMany(null, static (_, _) => { }, 0);
         Assert.Equal(0, queued);
         Assert.True(set.IsOnline(1));
     }
@@ -57,10 +59,10 @@ public sealed class HandlerContextTests
         var descriptor = new CallDescriptor<int[]>(static r => Interlocked.Increment(ref r[0]), ran);
         var work = new DeferredWork<int[]>(set, static r => Interlocked.Increment(ref r[1]), ran);
         Task? task = null;
-        set.CallSingle(0, () =>
+        set.Invoke(0, () =>
         {
             Assert.True(CoreSet.IsInHandlerContext);
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptor));
+            Assert.Equal(CallResult.Ok, set.TryPost(1, descriptor));
             Assert.Equal(QueueResult.Queued, work.QueueOn(1));
             task = set.RunAsync(1, () => { });
         });
@@ -77,6 +79,6 @@ public sealed class HandlerContextTests
         Wait.For(sync);
         var async = set.RunAsync(1, async () => await set.DisposeAsync());
         Wait.For(async, "DisposeAsync from a core");
-        Assert.Throws<ObjectDisposedException>(() => set.CallSingle(0, () => { }));
+        Assert.Throws<ObjectDisposedException>(() => set.Invoke(0, () => { }));
     }
 }

@@ -19,7 +19,7 @@ public sealed class MutualCallTests
             for (var i = 0; i < Calls; i++)
             {
                 // While this core waits for `next`, `next` (or the one before us) is waiting for us.
-                set.CallSingle(next, static s => s.counts[s.next]++, (counts, next));
+                set.Invoke(next, static s => s.counts[s.next]++, (counts, next));
             }
         })).ToArray();
         Wait.For(Task.WhenAll(tasks), "mutual sync calls");
@@ -35,7 +35,7 @@ public sealed class MutualCallTests
         {
             for (var i = 0; i < 2_000; i++)
             {
-                set.CallMany(null, static s => Interlocked.Increment(ref s[0]), hits); // every other core, waiting
+                set.InvokeMany(null, static (_, s) => Interlocked.Increment(ref s[0]), hits); // every other core, waiting
             }
         })).ToArray();
         Wait.For(Task.WhenAll(tasks), "crossed many-calls");

@@ -27,20 +27,20 @@ public sealed class OversubscriptionTests
                     switch (i % 4)
                     {
                         case 0:
-                            set.CallSingle(target, static r => Interlocked.Increment(ref r[0]), ran);
+                            set.Invoke(target, static r => Interlocked.Increment(ref r[0]), ran);
                             break;
                         case 1:
-                            set.CallSingle(target, static r => Interlocked.Increment(ref r[0]), ran, wait: false);
+                            set.Post(target, static r => Interlocked.Increment(ref r[0]), ran);
                             break;
                         case 2:
-                            while (set.CallAsync(target, descriptors[rng.Next(16)]) != CallResult.Ok)
+                            while (set.TryPost(target, descriptors[rng.Next(16)]) != CallResult.Ok)
                             {
                                 Thread.SpinWait(10);
                             }
 
                             break;
                         default:
-                            set.CallAny(CoreMask.Of(target, (target + 3) % 8), static r => Interlocked.Increment(ref r[0]), ran);
+                            set.InvokeAny(CoreMask.Of(target, (target + 3) % 8), static (_, r) => Interlocked.Increment(ref r[0]), ran);
                             break;
                     }
                 }

@@ -43,7 +43,7 @@ public sealed class RunAsyncTests
         {
             Thread.Sleep(5);
             var seen = -1;
-            set.CallSingle(1, () => seen = set.CurrentCore);
+            set.Invoke(1, () => seen = set.CurrentCore);
             return seen;
         });
         Wait.For(t);
@@ -56,7 +56,7 @@ public sealed class RunAsyncTests
         using var set = Sets.Create(2);
         await Assert.ThrowsAsync<FormatException>(() => set.RunAsync(1, () => throw new FormatException()));
         await Assert.ThrowsAsync<FormatException>(() => set.RunAsync(1, async () => { await Task.Yield(); throw new FormatException(); }));
-        set.Offline(1);
+        set.TakeOffline(1);
         var ex = await Assert.ThrowsAsync<CoreOfflineException>(() => set.RunAsync(1, () => { }));
         Assert.Equal(1, ex.Core);
     }

@@ -9,7 +9,7 @@ public sealed class IdleTests
     public void Section5_5_an_idle_core_polls_then_parks()
     {
         using var set = Sets.Create(2, poll: TimeSpan.FromMilliseconds(1));
-        set.CallSingle(1, static _ => { }, 0);
+        set.Invoke(1, static _ => { }, 0);
         Wait.Until(() => set.GetState(1) == CoreState.Parked, "core 1 to park after its poll duration");
         Assert.True(set.GetStatistics().Parks > 0);
     }
@@ -21,18 +21,18 @@ public sealed class IdleTests
         {
             Wait.Until(() => parked.GetState(1) == CoreState.Parked);
             var before = parked.GetStatistics();
-            parked.CallSingle(1, static _ => { }, 0);
+            parked.Invoke(1, static _ => { }, 0);
             var after = parked.GetStatistics();
             Assert.Equal(before.WakeupsSent + 1, after.WakeupsSent);
         }
 
         using var polling = Sets.Create(2, poll: TimeSpan.FromSeconds(30)); // polls for the whole test
-        polling.CallSingle(1, static _ => { }, 0);
+        polling.Invoke(1, static _ => { }, 0);
         Wait.Until(() => polling.GetState(1) == CoreState.Polling);
         var s0 = polling.GetStatistics();
         for (var i = 0; i < 1000; i++)
         {
-            polling.CallSingle(1, static _ => { }, 0);
+            polling.Invoke(1, static _ => { }, 0);
         }
 
         var s1 = polling.GetStatistics();
@@ -52,7 +52,14 @@ public sealed class IdleTests
         {
             for (var i = 0; i < 50_000; i++)
             {
-                set.CallSingle(1, static r => Interlocked.Increment(ref r[0]), ran, wait: (i & 7) == 0);
+                if ((i & 7) == 0)
+                {
+                    set.Invoke(1, static r => Interlocked.Increment(ref r[0]), ran);
+                }
+                else
+                {
+                    set.Post(1, static r => Interlocked.Increment(ref r[0]), ran);
+                }
             }
         })).ToArray();
         foreach (var t in senders)
@@ -81,7 +88,7 @@ public sealed class IdleTests
         var burst = Enumerable.Range(0, 1000).Select(_ => new CallDescriptor<long[]>(static r => Interlocked.Increment(ref r[0]), ran)).ToArray();
         foreach (var d in burst)
         {
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, d));
+            Assert.Equal(CallResult.Ok, set.TryPost(1, d));
         }
 
         gate.Open();

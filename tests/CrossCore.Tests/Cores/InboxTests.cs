@@ -4,13 +4,13 @@ namespace CrossCore.Tests.Cores;
 /// <summary>O2, O3 and the closed inbox (C9), on the inbox alone.</summary>
 public sealed class InboxTests
 {
-    private static CallDescriptor<int> Entry(int id) => new(static _ => { }, id);
+    private static DescriptorEntry<int> Entry(int id) => new(static _ => { }, id);
 
     [Fact]
     public void O3_push_reports_was_empty_only_for_the_first_push_and_detach_returns_FIFO_with_counts()
     {
         var inbox = default(Inbox);
-        var sync = new SyncCall<int>();
+        var sync = new SyncCall<int, VoidResult>();
         Assert.Equal(PushResult.WasEmpty, inbox.Push(Entry(0)));
         Assert.Equal(PushResult.WasNotEmpty, inbox.Push(sync));
         Assert.Equal(PushResult.WasNotEmpty, inbox.Push(Entry(2)));
@@ -20,7 +20,7 @@ public sealed class InboxTests
         var ids = new List<int>();
         for (var e = chain; e is not null; e = e.Next)
         {
-            ids.Add(e is CallDescriptor<int> d ? d.State : 1);
+            ids.Add(e is DescriptorEntry<int> d ? d.State : 1);
         }
 
         Assert.Equal([0, 1, 2], ids);

@@ -94,7 +94,7 @@ public sealed class DeferredWorkTests
         var second = work.QueueOn(1);
         gate.Open();
         Wait.Until(() => !work.IsBusy, "the work to finish");
-        set.CallSingle(1, static _ => { }, 0);
+        set.Invoke(1, static _ => { }, 0);
         return (probe.Runs, probe.LastSeen, second);
     }
 
@@ -232,12 +232,12 @@ public sealed class DeferredWorkTests
         Wait.For(set.RunAsync(1, () => lazy.Queue()));
         for (var i = 0; i < 1000; i++)
         {
-            set.CallSingle(1, static _ => { }, 0); // the core runs many loop passes
+            set.Invoke(1, static _ => { }, 0); // the core runs many loop passes
         }
 
         Assert.Equal(0, probe.Runs); // still waiting for its tick
         Assert.True(lazy.IsPending);
-        set.Offline(1);              // ... and nothing is lost: offline drains lazy work too
+        set.TakeOffline(1);              // ... and nothing is lost: offline drains lazy work too
         Assert.Equal(1, probe.Runs);
     }
 
@@ -259,7 +259,7 @@ public sealed class DeferredWorkTests
         using var set = Sets.Create(2);
         var probe = new Probe();
         var work = Work(set, probe);
-        set.Offline(1);
+        set.TakeOffline(1);
         Assert.Equal(QueueResult.Offline, work.QueueOn(1));
         Assert.False(work.IsBusy);
         Assert.False(work.IsPending);
@@ -274,7 +274,7 @@ public sealed class DeferredWorkTests
         var work = Work(set, probe);
         var result = set.RunAsync(1, () =>
         {
-            set.Offline(1); // Pending: this task item goes on running on the now-offline core
+            set.TakeOffline(1); // Pending: this task item goes on running on the now-offline core
             return (local: work.Queue(), on: work.QueueOn(1));
         });
         Wait.For(result);

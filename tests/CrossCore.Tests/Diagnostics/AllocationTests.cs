@@ -32,14 +32,14 @@ public sealed class AllocationTests
         Assert.False(CrossCoreMetrics.BatchSize.Enabled);
         Assert.False(CrossCoreMetrics.SyncLatencyOn);
 
-        set.CallSingle(1, ReadCoreBytes, 0);
+        set.Invoke(1, ReadCoreBytes, 0);
         var coreBefore = s_coreBytes;
         var callerBefore = GC.GetAllocatedBytesForCurrentThread();
 
         Run(set, descriptor, work, counter, Calls);
 
         var callerBytes = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-        set.CallSingle(1, ReadCoreBytes, 0);
+        set.Invoke(1, ReadCoreBytes, 0);
         var coreBytes = s_coreBytes - coreBefore;
 
         Assert.Equal(0, callerBytes);
@@ -50,11 +50,11 @@ public sealed class AllocationTests
     {
         for (var i = 0; i < n; i++)
         {
-            set.CallSingle(1, Nop, i);                 // sync call: queued, run, released, waited for
-            set.CallSingle(1, Nop, i, wait: false);    // no-wait call through the per-sender descriptor
+            set.Invoke(1, Nop, i);                 // sync call: queued, run, released, waited for
+            set.Post(1, Nop, i);    // no-wait call through the per-sender descriptor
 
             var target = Volatile.Read(ref counter[0]) + 1;
-            while (set.CallAsync(1, descriptor) == CallResult.Busy)
+            while (set.TryPost(1, descriptor) == CallResult.Busy)
             {
                 Thread.SpinWait(1);
             }

@@ -79,7 +79,7 @@ internal sealed class HoldGate : IDisposable
     {
         var gate = new HoldGate();
         var descriptor = new CallDescriptor<HoldGate>(Hold, gate);
-        Assert.Equal(CallResult.Ok, set.CallAsync(core, descriptor));
+        Assert.Equal(CallResult.Ok, set.TryPost(core, descriptor));
         Diag.Until(() => gate.Entered, "the gate function to start on the core");
         return gate;
     }

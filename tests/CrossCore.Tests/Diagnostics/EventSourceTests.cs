@@ -49,7 +49,7 @@ public sealed class EventSourceTests
 
         for (var i = 0; i < n; i++)
         {
-            Assert.Equal(CallResult.Ok, set.CallSingle(1, Nop, i));
+            set.Invoke(1, Nop, i);
         }
 
         // The exit event is written after the release that let the caller return: wait for the last one.
@@ -86,14 +86,14 @@ public sealed class EventSourceTests
         // 10 no-wait calls (async kind), 10 descriptor calls (async), 10 task items, 1 inline call from core 1 to itself.
         for (var i = 0; i < 10; i++)
         {
-            set.CallSingle(1, Nop, i, wait: false);
+            set.Post(1, Nop, i);
         }
 
         var ran = new int[1];
         var descriptor = new CallDescriptor<int[]>(static r => Interlocked.Increment(ref r[0]), ran);
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptor));
+            Assert.Equal(CallResult.Ok, set.TryPost(1, descriptor));
             Diag.Until(() => !descriptor.IsInFlight, "the descriptor to be released");
         }
 
@@ -102,7 +102,7 @@ public sealed class EventSourceTests
             Diag.Join(set.RunAsync(1, () => { }), "a task item");
         }
 
-        Diag.Join(set.RunAsync(1, () => set.CallSingle(1, Nop, 0)), "an inline call");
+        Diag.Join(set.RunAsync(1, () => set.Invoke(1, Nop, 0)), "an inline call");
         Diag.Until(() => Volatile.Read(ref ran[0]) == 10 && listener.Count(Ids.FunctionExit) == 21, "all exits"); // 20 async + 1 inline; task items have no entry/exit
 
         Assert.Equal(20, listener.Count(Ids.CallQueued, e => Kind(e) == "async"));
@@ -154,13 +154,13 @@ public sealed class EventSourceTests
         using var listener = new CrossCoreListener(name, Keywords.Hotplug | Keywords.Exceptions, EventLevel.Informational);
         using var set = NewSet(name);
 
-        Assert.Equal(HotplugResult.Done, set.Offline(1));
-        Assert.Equal(HotplugResult.Done, set.Online(1));
+        Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
+        Assert.Equal(HotplugResult.Done, set.BringOnline(1));
 
         Action<int> boom = static _ => throw new InvalidOperationException("boom");
-        Assert.Throws<InvalidOperationException>(() => set.CallSingle(1, boom, 0));
+        Assert.Throws<InvalidOperationException>(() => set.Invoke(1, boom, 0));
         var descriptor = new CallDescriptor<int>(boom, 0);
-        Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptor));
+        Assert.Equal(CallResult.Ok, set.TryPost(1, descriptor));
         Diag.Until(() => listener.Count(Ids.FunctionException) == 2, "two exception events");
 
         Assert.Equal(1, listener.Count(Ids.CoreOffline, e => Core(e) == 1));
@@ -185,7 +185,7 @@ public sealed class EventSourceTests
         using var listener = new CrossCoreListener(name, Keywords.Stuck, EventLevel.Informational);
         using var set = NewSet(name, TimeSpan.FromMilliseconds(100), reports.Enqueue);
         using var gate = new HoldGate();
-        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
         Diag.Until(() => listener.Count(Ids.StuckCall) >= 1, "a stuck event");
         gate.Open();
         Diag.Join(caller, "the released call");
@@ -218,7 +218,7 @@ public sealed class EventSourceTests
         {
             Assert.False(CrossCoreEventSource.CallsOn);
             Assert.False(CrossCoreEventSource.RunEventsOn);
-            set.CallSingle(1, Nop, 0);
+            set.Invoke(1, Nop, 0);
             Assert.Empty(stuckOnly.Events);
         }
 
@@ -226,21 +226,21 @@ public sealed class EventSourceTests
         {
             Assert.True(CrossCoreEventSource.CallsOn);
             Assert.False(CrossCoreEventSource.RunEventsOn);
-            set.CallSingle(1, Nop, 0);
+            set.Invoke(1, Nop, 0);
             Assert.Equal(1, calls.Count(Ids.CallQueued));
         }
 
         using (var functions = new CrossCoreListener(name, Keywords.Functions))
         {
             Assert.True(CrossCoreEventSource.RunEventsOn);
-            set.CallSingle(1, Nop, 0);
+            set.Invoke(1, Nop, 0);
             Diag.Until(() => functions.Count(Ids.FunctionExit) == 1, "the exit event");
         }
 
         // The runtime applies a disable after OnEventCommand, so the switches may read stale for a moment; the first
         // event site that finds the source off turns them off again.
-        set.CallSingle(1, Nop, 0);
-        set.CallSingle(1, Nop, 0);
+        set.Invoke(1, Nop, 0);
+        set.Invoke(1, Nop, 0);
         Assert.False(CrossCoreEventSource.Log.IsEnabled());
         Assert.False(CrossCoreEventSource.CallsOn);
         Assert.False(CrossCoreEventSource.RunEventsOn);

@@ -50,7 +50,7 @@ public sealed class MetricsTests
 
         for (var i = 0; i < n; i++)
         {
-            set.CallSingle(1, Nop, i);
+            set.Invoke(1, Nop, i);
         }
 
         // The core counts a run after the function's release lets the caller go: wait for the count, not the caller.
@@ -90,21 +90,21 @@ public sealed class MetricsTests
                 Assert.Equal(QueueResult.Coalesced, work.QueueOn(1));
             }
 
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, descriptor));
-            Assert.Equal(CallResult.Busy, set.CallAsync(1, descriptor)); // still queued behind the gate
+            Assert.Equal(CallResult.Ok, set.TryPost(1, descriptor));
+            Assert.Equal(CallResult.Busy, set.TryPost(1, descriptor)); // still queued behind the gate
         }
 
         work.Sync();
         Diag.Until(() => !descriptor.IsInFlight, "the descriptor's run");
 
-        Assert.Equal(HotplugResult.Done, set.Offline(1));
-        Assert.Equal(CallResult.Offline, set.CallSingle(1, Nop, 0));
-        Assert.Equal(CallResult.Offline, set.CallSingle(1, Nop, 0, wait: false));
-        Assert.Equal(CallResult.Offline, set.CallAsync(1, descriptor));
-        Assert.Equal(HotplugResult.Done, set.Online(1));
+        Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
+        Assert.Throws<CoreOfflineException>(() => set.Invoke(1, Nop, 0));
+        Assert.Throws<CoreOfflineException>(() => set.Post(1, Nop, 0));
+        Assert.Equal(CallResult.Offline, set.TryPost(1, descriptor));
+        Assert.Equal(HotplugResult.Done, set.BringOnline(1));
 
         var throwing = new CallDescriptor<int>(static _ => throw new InvalidOperationException("boom"), 0);
-        Assert.Equal(CallResult.Ok, set.CallAsync(1, throwing));
+        Assert.Equal(CallResult.Ok, set.TryPost(1, throwing));
         Diag.Until(() => set.GetStatistics() is { FunctionExceptions: 1, AsyncCallsRun: 3, DeferredRuns: 1 }, "the core to count its runs");
 
         var after = m.Observe();
@@ -134,7 +134,7 @@ public sealed class MetricsTests
         });
         var before = m.Observe();
         using var gate = new HoldGate();
-        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
         Diag.WaitForReport(reports, r => !r.IsUnstuck, "a report");
         Assert.Equal(1, m.Observe().GetValueOrDefault("crosscore.stuck_calls"));
         gate.Open();
@@ -154,7 +154,7 @@ public sealed class MetricsTests
         var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
         for (var i = 0; i < 10; i++)
         {
-            set.CallSingle(1, Nop, i);
+            set.Invoke(1, Nop, i);
         }
 
         Diag.Until(() => set.GetStatistics().SyncCallsRun == 10, "the core to count its runs");
@@ -164,7 +164,7 @@ public sealed class MetricsTests
         Assert.Equal(live, m.Observe()["crosscore.calls|kind=sync|outcome=ran"]);
 
         using var again = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
-        again.CallSingle(1, Nop, 0);
+        again.Invoke(1, Nop, 0);
         Diag.Until(() => again.GetStatistics().SyncCallsRun == 1, "the core to count its run");
         Assert.Equal(live + 1, m.Observe()["crosscore.calls|kind=sync|outcome=ran"]); // same name: summed
     }

@@ -39,7 +39,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         var reports = new ConcurrentQueue<StuckCallReport>();
         using var set = NewSet(reports, Timeout, "this-call");
         using var gate = new HoldGate();
-        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
 
         var first = Diag.WaitForReport(reports, r => !r.IsUnstuck, "a stuck-call report");
         Assert.Equal(1, first.Sequence);
@@ -85,7 +85,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         using var set = NewSet(reports, Timeout, "other-function");
         using var gate = HoldGate.BlockCore(set, 1);
         Action<int> quick = static _ => { };
-        var caller = Diag.OnThread(() => set.CallSingle(1, quick, 42));
+        var caller = Diag.OnThread(() => set.Invoke(1, quick, 42));
 
         var first = Diag.WaitForReport(reports, r => !r.IsUnstuck, "a stuck-call report");
         Assert.Equal(1, first.TargetCore);
@@ -125,12 +125,12 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         var ran = 0;
         Action<StrongBox> function = static box => Interlocked.Increment(ref box.Value);
         var box = new StrongBox();
-        var call = new SyncCall<StrongBox>();
+        var call = new SyncCall<StrongBox, VoidResult>();
         Diag.Join(Diag.OnThread(() =>
         {
-            call.Prepare(function, box, CoreContext.CurrentParker);
+            call.Prepare(CallFunction<StrongBox, VoidResult>.Of(function), box, CoreContext.CurrentParker);
             Assert.Equal(PushResult.WasEmpty, core.Inbox.Push(call)); // no Kick: the wake-up is "lost"
-            Waiter.WaitUntil(new SyncCall<StrongBox>.Released(call), set, 1, call);
+            Waiter.WaitUntil(new SyncCall<StrongBox, VoidResult>.Released(call), set, 1, call);
             ran = box.Value;
         }), "the waiter of the un-kicked call");
 
@@ -162,12 +162,12 @@ public sealed class StuckCallTests(ITestOutputHelper output)
             var descriptors = Enumerable.Range(0, 16).Select(_ => new CallDescriptor<int>(static _ => Thread.SpinWait(50), 0)).ToArray();
             for (var i = 0; Volatile.Read(ref stop) == 0; i++)
             {
-                set.CallAsync(0, descriptors[i & 15]); // Busy answers are fine: the inbox stays full
+                set.TryPost(0, descriptors[i & 15]); // Busy answers are fine: the inbox stays full
             }
         })).ToArray();
         var flooder = Task.WhenAll(flooders);
         Action<int> queued = static _ => { };
-        var waiting = set.RunAsync(0, () => set.CallSingle(1, queued, 0));
+        var waiting = set.RunAsync(0, () => set.Invoke(1, queued, 0));
         try
         {
             var first = Diag.WaitForReport(reports, r => !r.IsUnstuck, "a report from the busy waiting core");
@@ -190,7 +190,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         var timeout = TimeSpan.FromMilliseconds(100);
         using var set = NewSet(reports, timeout, "backoff");
         using var gate = new HoldGate();
-        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
 
         Diag.Until(() => reports.Count(r => !r.IsUnstuck) >= 4, "four reports");
         gate.Open();
@@ -235,7 +235,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         var reports = new ConcurrentQueue<StuckCallReport>();
         using var set = NewSet(reports, TimeSpan.Zero, "runtime-timeout");
         using var gate = new HoldGate();
-        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
         Diag.Until(() => gate.Entered, "the call to start");
 
         Thread.Sleep(500); // off: nothing may be reported, however long we wait
@@ -263,7 +263,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
             var failFastAfter = TimeSpan.FromMilliseconds(300);
             using var set = NewSet(reports, TimeSpan.Zero, "failfast", failFastAfter: failFastAfter);
             using var gate = new HoldGate();
-            var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+            var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
 
             Diag.Until(() => !messages.IsEmpty, "the fail-fast decision");
             var report = Assert.Single(reports, r => !r.IsUnstuck);
@@ -294,7 +294,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         {
             using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, StuckCallTimeout = Timeout, Name = name });
             using var gate = new HoldGate();
-            var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+            var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
             Diag.Until(() => set.StuckCallsNow == 1, "a stuck call");
             gate.Open();
             Diag.Join(caller, "the released call");
@@ -322,7 +322,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
             Name = Diag.UniqueName("bad-sink"),
         });
         using var gate = new HoldGate();
-        var caller = Diag.OnThread(() => set.CallSingle(1, HoldGate.Hold, gate));
+        var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
         Diag.Until(() => set.GetStatistics().StuckReports >= 2, "reports despite the throwing sink");
         gate.Open();
         Diag.Join(caller, "the released call");

@@ -56,14 +56,14 @@ public sealed class ReadmeExampleTests
         using var set = new CoreSet(new CoreSetOptions { CoreCount = 4, PinToHardwareCpus = true });
 
         var shard = new Shard();
-        set.CallSingle(2, static s => s.Rebalance(), shard);
+        set.Invoke(2, static s => s.Rebalance(), shard);
 
-        set.CallMany(null, static s => s.FlushTlb(), shard);
-        set.OnEachCore(null, static (core, s) => s.IsDirty(core), static s => s.Flush(), shard);
+        set.InvokeMany(null, static (_, s) => s.FlushTlb(), shard);
+        set.InvokeOnEach(null, static (core, s) => s.IsDirty(core), static (_, s) => s.Flush(), shard);
 
         var kick = new CallDescriptor<Shard>(static s => s.Poll(), shard);
         shard.Pending = true;
-        _ = set.CallAsync(3, kick);
+        _ = set.TryPost(3, kick);
 
         var total = await set.RunAsync(1, async () => await shard.SumAsync());
 

@@ -35,10 +35,10 @@ public sealed class HotplugStressTests
                     var state = (runs, id);
                     var ok = (i % 6) switch
                     {
-                        0 => set.CallSingle(core, static x => Interlocked.Increment(ref x.runs[x.id]), state) == CallResult.Ok,
-                        1 => set.CallSingle(core, static x => Interlocked.Increment(ref x.runs[x.id]), state, wait: false) == CallResult.Ok,
+                        0 => Accepted(() => set.Invoke(core, static x => Interlocked.Increment(ref x.runs[x.id]), state)),
+                        1 => Accepted(() => set.Post(core, static x => Interlocked.Increment(ref x.runs[x.id]), state)),
                         2 => QueueAsync(set, descriptors, rng, core, runs, id),
-                        3 => set.CallAny(CoreMask.Of(core, (core + 1) % Cores), static x => Interlocked.Increment(ref x.runs[x.id]), state) == CallResult.Ok,
+                        3 => Accepted(() => set.InvokeAny(CoreMask.Of(core, (core + 1) % Cores), static (_, x) => Interlocked.Increment(ref x.runs[x.id]), state)),
                         4 => RunTask(set, core, runs, id),
                         _ => Many(set, runs, id),
                     };
@@ -76,7 +76,7 @@ public sealed class HotplugStressTests
             for (var t = 0; t < Toggles; t++)
             {
                 var core = rng.Next(Cores);
-                _ = set.IsOnline(core) ? set.Offline(core) : set.Online(core);
+                _ = set.IsOnline(core) ? set.TakeOffline(core) : set.BringOnline(core);
 
                 // Pace by accepted requests, not by time or attempts: an Offline answer costs ~100 ns while a call to
                 // a parked core costs a real wake-up, so pacing by attempts keeps cores offline for almost all of them.
@@ -107,10 +107,10 @@ public sealed class HotplugStressTests
         Assert.Empty(errors);
         for (var c = 0; c < Cores; c++)
         {
-            set.Online(c);
+            set.BringOnline(c);
         }
 
-        set.CallMany(null, static _ => { }, 0);
+        set.InvokeMany(null, static (_, _) => { }, 0);
         var total = 0;
         for (var s = 0; s < 3; s++)
         {
@@ -136,11 +136,25 @@ public sealed class HotplugStressTests
         Assert.True(total > 10_000, $"only {total} requests accepted: the stress did too little");
     }
 
+    /// <summary>True if the call was accepted, false if it answered offline (an exception of the waiting/posting shape).</summary>
+    private static bool Accepted(Action call)
+    {
+        try
+        {
+            call();
+            return true;
+        }
+        catch (CoreOfflineException)
+        {
+            return false;
+        }
+    }
+
     private static bool QueueAsync(CoreSet set, CallDescriptor<(int[] Runs, int Id)>[] descriptors, Random rng, int core, int[] runs, int id)
     {
         while (true)
         {
-            switch (set.CallAsync(core, descriptors[rng.Next(descriptors.Length)], (runs, id)))
+            switch (set.TryPost(core, descriptors[rng.Next(descriptors.Length)], (runs, id)))
             {
                 case CallResult.Ok: return true;
                 case CallResult.Offline: return false;
@@ -163,7 +177,7 @@ public sealed class HotplugStressTests
     private static bool Many(CoreSet set, int[] runs, int id)
     {
         // A many-call to one core: accepted iff that core was online at queue time, which the function records.
-        set.OnEachCore(CoreMask.Of(id % 3), null, static x => Interlocked.Increment(ref x.runs[x.id]), (runs, id));
+        set.InvokeOnEach(CoreMask.Of(id % 3), null, static (_, x) => Interlocked.Increment(ref x.runs[x.id]), (runs, id));
         return Volatile.Read(ref runs[id]) == 1; // wait=true: it ran before we return, or it was skipped
     }
 }

@@ -16,7 +16,7 @@ public sealed class HotplugTests
             static s => { Interlocked.Increment(ref s.R[0]); s.On.Add(s.S.CurrentCore); }, (runs, set, ranOn))).ToArray();
         foreach (var d in descriptors)
         {
-            Assert.Equal(CallResult.Ok, set.CallAsync(1, d));
+            Assert.Equal(CallResult.Ok, set.TryPost(1, d));
         }
 
         var raised = new DeferredWork<int[]>(set, static r => Interlocked.Increment(ref r[1]), runs);
@@ -24,15 +24,15 @@ public sealed class HotplugTests
         Assert.Equal(QueueResult.Queued, raised.QueueOn(1));
         Assert.Equal(QueueResult.Queued, lazy.QueueOn(1));
         var task = set.RunAsync(1, () => Interlocked.Increment(ref runs[3]));
-        var waiter = new Thread(() => set.CallSingle(1, static r => Interlocked.Increment(ref r[4]), runs)); // a waiter blocked on the dying core
+        var waiter = new Thread(() => set.Invoke(1, static r => Interlocked.Increment(ref r[4]), runs)); // a waiter blocked on the dying core
         waiter.Start();
         Wait.Until(() => set.GetCoreUnchecked(1).ApproximateInboxDepth() == 54, "everything to be queued");
 
         HotplugResult result = default;
-        var offliner = new Thread(() => result = set.Offline(1));
+        var offliner = new Thread(() => result = set.TakeOffline(1));
         offliner.Start();
         Wait.Until(() => !set.IsOnline(1), "the online flag to drop");
-        Assert.Equal(CallResult.Offline, set.CallSingle(1, static _ => { }, 0)); // from now on: Offline
+        Assert.Throws<CoreOfflineException>(() => set.Invoke(1, static _ => { }, 0)); // from now on: Offline
         gate.Open();
         Assert.True(offliner.Join(Wait.HangTimeout), "Offline hung");
         Assert.True(waiter.Join(Wait.HangTimeout), "the waiter was not released by the drain");
@@ -48,16 +48,16 @@ public sealed class HotplugTests
     public void C8_an_offline_core_answers_Offline_to_every_single_target_request_and_masks_skip_it()
     {
         using var set = Sets.Create(3);
-        Assert.Equal(HotplugResult.Done, set.Offline(2));
+        Assert.Equal(HotplugResult.Done, set.TakeOffline(2));
         var hits = new int[3];
-        Assert.Equal(CallResult.Offline, set.CallSingle(2, static _ => { }, 0));
-        Assert.Equal(CallResult.Offline, set.CallSingle(2, static _ => { }, 0, wait: false));
-        Assert.Equal(CallResult.Offline, set.CallAsync(2, new CallDescriptor<int>(static _ => { }, 0)));
+        Assert.Throws<CoreOfflineException>(() => set.Invoke(2, static _ => { }, 0));
+        Assert.Throws<CoreOfflineException>(() => set.Post(2, static _ => { }, 0));
+        Assert.Equal(CallResult.Offline, set.TryPost(2, new CallDescriptor<int>(static _ => { }, 0)));
         Assert.Equal(QueueResult.Offline, new DeferredWork<int>(set, static _ => { }, 0).QueueOn(2));
-        Assert.Equal(CallResult.Offline, set.CallAny(CoreMask.Of(2), static _ => { }, 0));
+        Assert.Throws<CoreOfflineException>(() => set.InvokeAny(CoreMask.Of(2), static (_, _) => { }, 0));
         Assert.IsType<CoreOfflineException>(Record.Exception(() => set.RunAsync(2, () => { }).GetAwaiter().GetResult()));
-        set.CallMany(null, static s => s.hits[s.set.CurrentCore]++, (hits, set));
-        set.OnEachCore(null, null, static s => s.hits[s.set.CurrentCore]++, (hits, set));
+        set.InvokeMany(null, static (_, s) => s.hits[s.set.CurrentCore]++, (hits, set));
+        set.InvokeOnEach(null, null, static (_, s) => s.hits[s.set.CurrentCore]++, (hits, set));
         Assert.Equal([2, 2, 0], hits);
     }
 
@@ -65,11 +65,11 @@ public sealed class HotplugTests
     public void C8_offline_and_online_of_a_core_already_in_that_state_is_a_no_op()
     {
         using var set = Sets.Create(2);
-        Assert.Equal(HotplugResult.AlreadyInState, set.Online(1));
-        Assert.Equal(HotplugResult.Done, set.Offline(1));
-        Assert.Equal(HotplugResult.AlreadyInState, set.Offline(1));
-        Assert.Equal(HotplugResult.Done, set.Online(1));
-        Assert.Equal(HotplugResult.AlreadyInState, set.Online(1));
+        Assert.Equal(HotplugResult.AlreadyInState, set.BringOnline(1));
+        Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
+        Assert.Equal(HotplugResult.AlreadyInState, set.TakeOffline(1));
+        Assert.Equal(HotplugResult.Done, set.BringOnline(1));
+        Assert.Equal(HotplugResult.AlreadyInState, set.BringOnline(1));
     }
 
     [Fact]
@@ -77,13 +77,13 @@ public sealed class HotplugTests
     {
         using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, PinToHardwareCpus = OperatingSystem.IsLinux(), OnStuckCall = static _ => { } });
         var before = set.GetCoreInfo(1);
-        set.Offline(1);
-        set.Online(1);
+        set.TakeOffline(1);
+        set.BringOnline(1);
         var after = set.GetCoreInfo(1);
         Assert.Equal(before.ManagedThreadId, after.ManagedThreadId);
         Assert.Equal(before.HardwareCpu, after.HardwareCpu);
         var ranOn = -1;
-        Assert.Equal(CallResult.Ok, set.CallSingle(1, () => ranOn = set.CurrentCore));
+        set.Invoke(1, () => ranOn = set.CurrentCore);
         Assert.Equal(1, ranOn);
         if (OperatingSystem.IsLinux())
         {
@@ -97,7 +97,7 @@ public sealed class HotplugTests
     public void C8_an_offline_core_parks_and_uses_no_CPU()
     {
         using var set = Sets.Create(2, poll: TimeSpan.FromMilliseconds(1));
-        set.Offline(1);
+        set.TakeOffline(1);
         var core = set.GetCoreUnchecked(1);
         Wait.Until(() => core.Parker.State == Parker.Parked, "the dormant core to park");
         var parks = set.GetStatistics().Parks;
@@ -113,15 +113,15 @@ public sealed class HotplugTests
         var ran = new int[1];
         var result = set.RunAsync(1, () =>
         {
-            var r = set.Offline(1);
+            var r = set.TakeOffline(1);
             var stillRunning = set.CurrentCore; // the task item goes on; the drain comes after it returns
             return (r, stillRunning);
         });
         Wait.For(result);
         Assert.Equal((HotplugResult.Pending, 1), result.Result);
         Wait.Until(() => set.GetState(1) == CoreState.Offline);
-        Assert.Equal(CallResult.Offline, set.CallSingle(1, static r => r[0]++, ran));
-        var async = set.OfflineAsync(0);
+        Assert.Throws<CoreOfflineException>(() => set.Invoke(1, static r => r[0]++, ran));
+        var async = set.TakeOfflineAsync(0);
         Wait.For(async);
         Assert.Equal(HotplugResult.Done, async.Result);
         _ = ran;
@@ -138,14 +138,14 @@ public sealed class HotplugTests
         {
             started.Set();
             Thread.Sleep(20);
-            return set.CallSingle(0, static _ => { }, 0);
+            set.Invoke(0, static _ => { }, 0);
         });
         started.Wait();
-        var offliner = set.RunAsync(0, () => set.Offline(1));
+        var offliner = set.RunAsync(0, () => set.TakeOffline(1));
         Wait.For(offliner, "Offline from core 0");
         Wait.For(dying);
         Assert.Equal(HotplugResult.Done, offliner.Result);
-        Assert.Equal(CallResult.Ok, dying.Result);
+        Assert.True(dying.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class HotplugTests
             {
                 try
                 {
-                    _ = (i + t) % 2 == 0 ? set.Offline(1) : set.Online(1);
+                    _ = (i + t) % 2 == 0 ? set.TakeOffline(1) : set.BringOnline(1);
                 }
                 catch (Exception)
                 {
@@ -178,9 +178,9 @@ public sealed class HotplugTests
         }
 
         Assert.Equal(0, errors);
-        set.Online(1);
+        set.BringOnline(1);
         var ran = false;
-        set.CallSingle(1, () => ran = true);
+        set.Invoke(1, () => ran = true);
         Assert.True(ran);
     }
 
@@ -190,13 +190,13 @@ public sealed class HotplugTests
         var set = Sets.Create(3);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HotplugResult.Done, set.Offline(i));
+            Assert.Equal(HotplugResult.Done, set.TakeOffline(i));
         }
 
-        Assert.Equal(CallResult.Offline, set.CallSingle(0, static _ => { }, 0));
-        Assert.Equal(CallResult.Offline, set.CallAny(null, static _ => { }, 0));
-        set.CallMany(null, static _ => throw new InvalidOperationException("must not run"), 0);
+        Assert.Throws<CoreOfflineException>(() => set.Invoke(0, static _ => { }, 0));
+        Assert.Throws<CoreOfflineException>(() => set.InvokeAny(null, static (_, _) => { }, 0));
+        set.InvokeMany(null, static (_, _) => throw new InvalidOperationException("must not run"), 0);
         set.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => set.Online(0));
+        Assert.Throws<ObjectDisposedException>(() => set.BringOnline(0));
     }
 }

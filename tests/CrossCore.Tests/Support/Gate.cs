@@ -31,7 +31,7 @@ public sealed class Gate
     {
         var gate = new Gate();
         var d = new CallDescriptor<Gate>(static g => g.Hold(), gate);
-        Assert.Equal(CallResult.Ok, set.CallAsync(core, d));
+        Assert.Equal(CallResult.Ok, set.TryPost(core, d));
         Wait.Until(() => gate.Entered);
         return gate;
     }
