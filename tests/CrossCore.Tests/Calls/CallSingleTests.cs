@@ -120,7 +120,7 @@ public sealed class CallSingleTests
         Assert.Throws<ObjectDisposedException>(() => { _ = set.RunAsync(0, () => { }); });
         Assert.Throws<ObjectDisposedException>(() => set.TakeOffline(0));
         Assert.Throws<ObjectDisposedException>(() => set.BringOnline(0));
-        Assert.Throws<ObjectDisposedException>(() => set.InvokeAsync(0, () => { }).AsTask());
+        Assert.Throws<ObjectDisposedException>(() => { var pending = set.InvokeAsync(0, () => { }); return pending.IsCompleted; });
         Assert.Throws<ObjectDisposedException>(() => set.Post(0, () => { }));
         Assert.Throws<ObjectDisposedException>(() => new DeferredWork<int>(set, _ => { }, 0).Queue());
     }
