@@ -45,7 +45,7 @@ public sealed partial class CoreSet
         if (wait)
         {
             var call = CallPool<TState>.Sync(core);
-            var started = Diagnostics.CrossCoreMetrics.SyncLatencyOn ? System.Diagnostics.Stopwatch.GetTimestamp() : 0; // D3: the clock is read only while someone listens
+            var started = Telemetry.Metrics.SyncLatencyOn ? System.Diagnostics.Stopwatch.GetTimestamp() : 0; // D3: the clock is read only while someone listens
             QueueSync(target, call, function, state);
             var error = WaitSync(target, call);
             if (started != 0)
