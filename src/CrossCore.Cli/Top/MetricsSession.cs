@@ -21,7 +21,12 @@ internal sealed class MetricsSession : IDisposable
 
     private readonly EventPipeSession _session;
     private readonly Thread _reader;
-    private readonly string _sessionId = Guid.NewGuid().ToString();
+    /// <summary>The metrics EventSource's shared session (.NET 8 and later): every client with the same settings gets
+    /// the same values, so two tops, or top and dotnet-counters with the same interval, can watch one process.</summary>
+    private const string SharedSessionId = "SHARED";
+
+    private readonly string _sessionId = SharedSessionId;
+    private readonly string _clientId = Guid.NewGuid().ToString();
     private readonly TopModel _model;
     private volatile bool _stopping;
 
@@ -35,6 +40,7 @@ internal sealed class MetricsSession : IDisposable
             ["RefreshInterval"] = intervalSeconds.ToString(CultureInfo.InvariantCulture),
             ["MaxTimeSeries"] = "10000",
             ["MaxHistograms"] = "20",
+            ["ClientId"] = _clientId,
         });
         _session = new DiagnosticsClient(processId).StartEventPipeSession([provider], requestRundown: false, circularBufferMB: 16);
         _reader = new Thread(Read) { IsBackground = true, Name = "crosscore top reader" };
@@ -105,8 +111,11 @@ internal sealed class MetricsSession : IDisposable
             case "CollectionStop" or "Collection/Stop" when Ours(e): // TraceEvent names a Stop-opcode event "Task/Stop"
                 _model.CollectionDone();
                 break;
-            case "MultipleSessionsNotSupportedError":
+            case "MultipleSessionsNotSupportedError" when Text(e, "runningSessionId") != _sessionId: // sent to every session; not about the running one
                 _model.Fail("another metrics session (dotnet-counters, dotnet-monitor, another crosscore top) is running in that process");
+                break;
+            case "MultipleSessionsConfiguredIncorrectlyError":
+                _model.Fail("another metrics session with other settings (interval, limits) is running in that process");
                 break;
             case "Error" when Ours(e):
                 _model.Fail($"the process reported: {Text(e, "errorMessage")}");
