@@ -1,8 +1,10 @@
 using System.CommandLine;
 using CrossCore.Cli.Bench;
+using CrossCore.Cli.Top;
 using CrossCore.Cli.Torture;
 
 var root = new RootCommand("crosscore: torture-test and benchmark the CrossCore cross-core call runtime.");
 root.Subcommands.Add(TortureCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TopCommand.Create());
 return root.Parse(args).Invoke();

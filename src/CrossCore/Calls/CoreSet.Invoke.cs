@@ -111,7 +111,7 @@ public sealed partial class CoreSet
         }
 
         var call = CallPool<TState, TResult>.Sync(target.Id);
-        var started = CrossCoreMetrics.SyncLatencyOn ? Stopwatch.GetTimestamp() : 0; // D3: the clock is read only while someone listens
+        var started = Telemetry.Metrics.SyncLatencyOn ? Stopwatch.GetTimestamp() : 0; // D3: the clock is read only while someone listens
         QueueSync(target, call, function, state);
         var error = WaitSync(target, call, out result);
         if (started != 0)

@@ -61,7 +61,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
             ready.Wait();
         }
 
-        CrossCoreMetrics.Register(this);
+        Telemetry.Metrics.Register(this);
     }
 
     /// <summary>The options the set was built with.</summary>
@@ -215,7 +215,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
 
     private void FinishDispose()
     {
-        CrossCoreMetrics.Unregister(this);
+        Telemetry.Metrics.Unregister(this);
         _disposeDone.TrySetResult();
     }
 

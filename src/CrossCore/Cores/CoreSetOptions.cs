@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 
 namespace CrossCore;
 
@@ -45,6 +46,14 @@ public sealed class CoreSetOptions
 
     /// <summary>A name for the set, used in thread names and reports. Default: "CrossCore".</summary>
     public string Name { get; init; } = "CrossCore";
+
+    /// <summary>
+    /// Where the set's <c>CrossCore</c> Meter comes from. Default (null): one static Meter for the process. Given a
+    /// factory (a host's <see cref="IMeterFactory"/>, as <c>CrossCore.Hosting</c> passes), the set's instruments live
+    /// on <c>factory.Create("CrossCore")</c> instead (the host owns and disposes that Meter), and the static Meter
+    /// does not report the set, so a tool listening to the name <c>CrossCore</c> sees it once.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     internal void Validate()
     {

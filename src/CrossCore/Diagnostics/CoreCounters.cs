@@ -28,6 +28,9 @@ internal sealed class CoreCounters
     public long BusyAnswers => Volatile.Read(ref _senders.Busy); // acquire; a snapshot, orders nothing
     public long Coalesced => Volatile.Read(ref _senders.Coalesced); // acquire; a snapshot, orders nothing
 
+    /// <summary>Waits aimed at this core that the stuck-call detector reported and that have not got unstuck yet.</summary>
+    public long StuckNow => Volatile.Read(ref _senders.StuckNow); // acquire; a snapshot, orders nothing
+
     /// <summary>Offline answers to requests of <paramref name="kind"/> aimed at this core (a snapshot).</summary>
     public long OfflineAnswers(EntryKind kind) => kind switch
     {
@@ -42,6 +45,9 @@ internal sealed class CoreCounters
     public void AddWakeAvoided() => Interlocked.Increment(ref _senders.WakeupsAvoided); // atomicity only, orders nothing
     public void AddBusy() => Interlocked.Increment(ref _senders.Busy); // atomicity only, orders nothing
     public void AddCoalesced() => Interlocked.Increment(ref _senders.Coalesced); // atomicity only, orders nothing
+
+    /// <summary>A wait on this core became stuck (+1, its first report) or got unstuck (-1): the detector's cold path.</summary>
+    public void AddStuck(int delta) => Interlocked.Add(ref _senders.StuckNow, delta); // atomicity only, orders nothing
 
     /// <summary>Counts an Offline answer (a cold path). Interlocked: atomicity only, orders nothing.</summary>
     public void AddOffline(EntryKind kind)
@@ -84,5 +90,6 @@ internal sealed class CoreCounters
         [FieldOffset(104)] public long OfflineAsync;
         [FieldOffset(112)] public long OfflineDeferred;
         [FieldOffset(120)] public long OfflineTask;
+        [FieldOffset(128)] public long StuckNow;
     }
 }

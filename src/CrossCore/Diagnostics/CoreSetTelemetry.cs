@@ -30,7 +30,11 @@ internal sealed class CoreSetTelemetry
     {
         _set = set;
         _name = set.Options.Name;
+        Metrics = CrossCoreMetrics.For(set.Options.MeterFactory);
     }
+
+    /// <summary>The instruments this set reports to: the static Meter's, or those on the options' factory's Meter.</summary>
+    public CrossCoreMetrics Metrics { get; }
 
     /// <summary>"sync", "async", "deferred", "task" or "awaitable".</summary>
     public static string KindName(EntryKind kind) => (uint)kind < (uint)s_kindNames.Length ? s_kindNames[(int)kind] : "unknown";
@@ -104,7 +108,7 @@ internal sealed class CoreSetTelemetry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Batch(Core core, int entries)
     {
-        if (CrossCoreMetrics.BatchSize.Enabled)
+        if (Metrics.BatchSize.Enabled)
         {
             RecordBatch(entries);
         }
@@ -116,7 +120,7 @@ internal sealed class CoreSetTelemetry
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordBatch(int entries) => CrossCoreMetrics.BatchSize.Record(entries, new KeyValuePair<string, object?>("set", _name));
+    private void RecordBatch(int entries) => Metrics.BatchSize.Record(entries, new KeyValuePair<string, object?>("set", _name));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void BatchEvent(Core core, int entries)
@@ -129,7 +133,7 @@ internal sealed class CoreSetTelemetry
 
     /// <summary>Records a sync call's latency (the caller read the clock only because the histogram was enabled).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public void SyncCallLatency(long startTimestamp) => CrossCoreMetrics.RecordSyncLatency(_name, startTimestamp);
+    public void SyncCallLatency(long startTimestamp) => Metrics.RecordSyncLatency(_name, startTimestamp);
 
     // ------------------------------------------------------------------------------------------------------------
     // Functions

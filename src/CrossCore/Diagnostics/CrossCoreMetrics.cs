@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace CrossCore;
 
@@ -15,47 +16,64 @@ namespace CrossCore;
 /// <para>Measurements are tagged <c>set</c> = <see cref="CoreSetOptions.Name"/>; sets that share a name are summed.
 /// When a set is disposed its final counts are kept under its name, so every counter stays monotonic for the life of
 /// the process (one small record per distinct set name).</para>
+/// <para>One instance per Meter: <see cref="Default"/> owns the process-wide static Meter that every set reports to
+/// unless its options name an <see cref="IMeterFactory"/> (<see cref="CoreSetOptions.MeterFactory"/>, what a DI host
+/// passes); then the factory's Meter (same name, same instruments) reports that set instead, and the static one does
+/// not, so a tool listening to the name <c>CrossCore</c> sees each set once.</para>
 /// </remarks>
-internal static class CrossCoreMetrics
+internal sealed class CrossCoreMetrics
 {
     /// <summary>The Meter's name.</summary>
     public const string MeterName = "CrossCore";
 
-    private static readonly List<CoreSet> s_sets = [];
-    private static readonly Dictionary<string, long[]> s_retired = new(StringComparer.Ordinal);
+    /// <summary>The instruments on a factory's Meter, one instance per Meter (a DI factory caches Meters by name,
+    /// so two sets built with one factory share one Meter, and its instruments must be created once).</summary>
+    private static readonly ConditionalWeakTable<Meter, CrossCoreMetrics> s_byMeter = new();
 
-    private static readonly Meter s_meter = new(MeterName, typeof(CrossCoreMetrics).Assembly.GetName().Version?.ToString());
+    private readonly List<CoreSet> _sets = [];
+    private readonly Dictionary<string, long[]> _retired = new(StringComparer.Ordinal);
+
+    private readonly Meter _meter;
+
+    /// <summary>The static Meter's instruments: every set whose options give no <see cref="IMeterFactory"/>.</summary>
+    public static CrossCoreMetrics Default { get; } = new(new Meter(MeterName, Version));
 
     /// <summary><c>crosscore.batch.size</c>: entries per detached inbox batch (P5: grows under load).</summary>
-    public static readonly Histogram<int> BatchSize = s_meter.CreateHistogram<int>(
-        "crosscore.batch.size", "{entry}", "Requests per inbox batch a core detached (one detach, one wake-up at most).");
+    public Histogram<int> BatchSize { get; }
 
     /// <summary><c>crosscore.sync_call.latency</c>: CallSingle(wait: true) from queue to return, in microseconds.</summary>
-    public static readonly Histogram<double> SyncCallLatency = s_meter.CreateHistogram<double>(
-        "crosscore.sync_call.latency", "us", "Latency of waiting single-core calls (CallSingle with wait), from queueing to return, in microseconds.");
+    public Histogram<double> SyncCallLatency { get; }
 
-    static CrossCoreMetrics()
+    private static string? Version => typeof(CrossCoreMetrics).Assembly.GetName().Version?.ToString();
+
+    private CrossCoreMetrics(Meter meter)
     {
-        s_meter.CreateObservableCounter("crosscore.calls", ObserveCalls, "{call}",
+        _meter = meter;
+        BatchSize = _meter.CreateHistogram<int>(
+            "crosscore.batch.size", "{entry}", "Requests per inbox batch a core detached (one detach, one wake-up at most).");
+        SyncCallLatency = _meter.CreateHistogram<double>(
+            "crosscore.sync_call.latency", "us", "Latency of waiting single-core calls (CallSingle with wait), from queueing to return, in microseconds.");
+        _meter.CreateObservableCounter("crosscore.calls", ObserveCalls, "{call}",
             "Requests by kind (sync, async, deferred, task) and outcome (ran; busy: CallAsync on a descriptor in flight; offline: refused).");
-        s_meter.CreateObservableCounter("crosscore.wakeups", ObserveWakeups, "{wakeup}",
+        _meter.CreateObservableCounter("crosscore.wakeups", ObserveWakeups, "{wakeup}",
             "Wake-up decisions after a push onto an empty inbox: sent (the core was parked) or avoided (it was polling).");
-        s_meter.CreateObservableCounter("crosscore.busy_answers", () => Observe(Slot.Busy), "{call}",
+        _meter.CreateObservableCounter("crosscore.busy_answers", () => Observe(Slot.Busy), "{call}",
             "CallAsync answered Busy (the descriptor was in flight); the same as crosscore.calls{kind=async,outcome=busy}.");
-        s_meter.CreateObservableCounter("crosscore.deferred.runs", () => Observe(Slot.DeferredRun), "{run}",
+        _meter.CreateObservableCounter("crosscore.deferred.runs", () => Observe(Slot.DeferredRun), "{run}",
             "Deferred-work function runs.");
-        s_meter.CreateObservableCounter("crosscore.deferred.coalesced", () => Observe(Slot.Coalesced), "{queue}",
+        _meter.CreateObservableCounter("crosscore.deferred.coalesced", () => Observe(Slot.Coalesced), "{queue}",
             "Deferred-work queues that coalesced (the work was already pending).");
-        s_meter.CreateObservableCounter("crosscore.exceptions", () => Observe(Slot.Exceptions), "{exception}",
+        _meter.CreateObservableCounter("crosscore.exceptions", () => Observe(Slot.Exceptions), "{exception}",
             "Exceptions thrown by call and deferred functions on the cores (re-thrown to waiters or reported).");
-        s_meter.CreateObservableCounter("crosscore.stuck_reports", () => Observe(Slot.StuckReports), "{report}",
+        _meter.CreateObservableCounter("crosscore.stuck_reports", () => Observe(Slot.StuckReports), "{report}",
             "Stuck-call reports (first reports and repeats).");
-        s_meter.CreateObservableCounter("crosscore.batches", () => Observe(Slot.Batches), "{batch}",
+        _meter.CreateObservableCounter("crosscore.batches", () => Observe(Slot.Batches), "{batch}",
             "Inbox batches detached by the cores.");
-        s_meter.CreateObservableCounter("crosscore.parks", () => Observe(Slot.Parks), "{park}",
+        _meter.CreateObservableCounter("crosscore.parks", () => Observe(Slot.Parks), "{park}",
             "Times a core parked (blocked until woken) after polling.");
-        s_meter.CreateObservableUpDownCounter("crosscore.stuck_calls", ObserveStuckNow, "{call}",
+        _meter.CreateObservableUpDownCounter("crosscore.stuck_calls", ObserveStuckNow, "{call}",
             "Waits currently stuck past the stuck-call timeout (the kernel's csd_lock_is_stuck).");
+        PerCoreInstruments.Create(_meter, LiveSets);
     }
 
     /// <summary>Indexes of a set's totals.</summary>
@@ -81,31 +99,35 @@ internal static class CrossCoreMetrics
     }
 
     /// <summary>True while someone listens to the sync-call latency (the caller then reads the clock).</summary>
-    public static bool SyncLatencyOn => SyncCallLatency.Enabled;
+    public bool SyncLatencyOn => SyncCallLatency.Enabled;
+
+    /// <summary>The instruments a set reports to: <see cref="Default"/>, or those on <paramref name="factory"/>'s Meter.</summary>
+    public static CrossCoreMetrics For(IMeterFactory? factory) =>
+        factory is null ? Default : s_byMeter.GetValue(factory.Create(new MeterOptions(MeterName) { Version = Version }), static meter => new CrossCoreMetrics(meter));
 
     /// <summary>Adds a set to the ones the instruments observe.</summary>
-    public static void Register(CoreSet set)
+    public void Register(CoreSet set)
     {
-        lock (s_sets)
+        lock (_sets)
         {
-            s_sets.Add(set);
+            _sets.Add(set);
         }
     }
 
     /// <summary>Removes a disposed set, keeping its final counts under its name (counters stay monotonic).</summary>
-    public static void Unregister(CoreSet set)
+    public void Unregister(CoreSet set)
     {
         var final = Totals(set);
-        lock (s_sets)
+        lock (_sets)
         {
-            if (!s_sets.Remove(set))
+            if (!_sets.Remove(set))
             {
                 return;
             }
 
-            if (!s_retired.TryGetValue(set.Options.Name, out var retired))
+            if (!_retired.TryGetValue(set.Options.Name, out var retired))
             {
-                s_retired[set.Options.Name] = retired = new long[(int)Slot.Count];
+                _retired[set.Options.Name] = retired = new long[(int)Slot.Count];
             }
 
             for (var i = 0; i < retired.Length; i++)
@@ -116,7 +138,7 @@ internal static class CrossCoreMetrics
     }
 
     /// <summary>Records one sync call's latency, from <paramref name="startTimestamp"/> (Stopwatch ticks) to now.</summary>
-    public static void RecordSyncLatency(string set, long startTimestamp)
+    public void RecordSyncLatency(string set, long startTimestamp)
     {
         var micros = Stopwatch.GetElapsedTime(startTimestamp).Ticks / (double)TimeSpan.TicksPerMicrosecond;
         SyncCallLatency.Record(micros, new KeyValuePair<string, object?>("set", set));
@@ -125,6 +147,15 @@ internal static class CrossCoreMetrics
     // ------------------------------------------------------------------------------------------------------------
     // Observation (runs only when a collector asks; allocation here is fine)
     // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>The live sets (a copy; observation callbacks only).</summary>
+    private CoreSet[] LiveSets()
+    {
+        lock (_sets)
+        {
+            return [.. _sets];
+        }
+    }
 
     private static long[] Totals(CoreSet set)
     {
@@ -156,14 +187,14 @@ internal static class CrossCoreMetrics
     }
 
     /// <summary>Totals per set name: live sets plus the retired counts of disposed ones.</summary>
-    private static Dictionary<string, long[]> Snapshot()
+    private Dictionary<string, long[]> Snapshot()
     {
         CoreSet[] live;
         var byName = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        lock (s_sets)
+        lock (_sets)
         {
-            live = [.. s_sets];
-            foreach (var (name, retired) in s_retired)
+            live = [.. _sets];
+            foreach (var (name, retired) in _retired)
             {
                 byName[name] = (long[])retired.Clone();
             }
@@ -188,7 +219,7 @@ internal static class CrossCoreMetrics
         return byName;
     }
 
-    private static IEnumerable<Measurement<long>> Observe(Slot slot)
+    private IEnumerable<Measurement<long>> Observe(Slot slot)
     {
         foreach (var (name, totals) in Snapshot())
         {
@@ -196,7 +227,7 @@ internal static class CrossCoreMetrics
         }
     }
 
-    private static IEnumerable<Measurement<long>> ObserveCalls()
+    private IEnumerable<Measurement<long>> ObserveCalls()
     {
         foreach (var (name, t) in Snapshot())
         {
@@ -216,7 +247,7 @@ internal static class CrossCoreMetrics
                 new KeyValuePair<string, object?>("outcome", outcome));
     }
 
-    private static IEnumerable<Measurement<long>> ObserveWakeups()
+    private IEnumerable<Measurement<long>> ObserveWakeups()
     {
         foreach (var (name, t) in Snapshot())
         {
@@ -225,12 +256,12 @@ internal static class CrossCoreMetrics
         }
     }
 
-    private static IEnumerable<Measurement<int>> ObserveStuckNow()
+    private IEnumerable<Measurement<int>> ObserveStuckNow()
     {
         CoreSet[] live;
-        lock (s_sets)
+        lock (_sets)
         {
-            live = [.. s_sets];
+            live = [.. _sets];
         }
 
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -44,6 +44,11 @@ internal sealed class StuckCallDetector
         Interlocked.Increment(ref _reports); // atomicity only
 
         var core = target >= 0 && target < _set.Count ? _set.GetCoreUnchecked(target) : null;
+        if (sequence == 1)
+        {
+            core?.Counters.AddStuck(1); // per target core, for the per-core view (crosscore.core.stuck_calls)
+        }
+
         var activity = TargetActivity.Unknown;
         Delegate? other = null;
         var runningFor = TimeSpan.Zero;
@@ -130,6 +135,11 @@ internal sealed class StuckCallDetector
     public void ReportUnstuck(long id, int target, InboxEntry? waitedFor, TimeSpan waited)
     {
         Interlocked.Decrement(ref _stuckNow); // atomicity only
+        if (target >= 0 && target < _set.Count)
+        {
+            _set.GetCoreUnchecked(target).Counters.AddStuck(-1); // pairs with the +1 of the first report (same target)
+        }
+
         var here = CoreContext.CurrentCore;
         Publish(new StuckCallReport
         {

@@ -45,6 +45,12 @@ public sealed class StuckCallReport
     /// <summary>When <see cref="TargetActivity"/> is <see cref="TargetActivity.RunningOtherFunction"/>: that function.</summary>
     public Delegate? OtherFunction { get; init; }
 
+    /// <summary>The waited-for function as "Type.Method", for logs ("(none)" if unknown).</summary>
+    public string FunctionName => DiagnosticNames.Of(Function);
+
+    /// <summary><see cref="OtherFunction"/> as "Type.Method", or null when the target runs no other function.</summary>
+    public string? OtherFunctionName => OtherFunction is null ? null : DiagnosticNames.Of(OtherFunction);
+
     /// <summary>How long the target has been running its current function (this call's or another's).</summary>
     public TimeSpan TargetRunningFor { get; init; }
 

@@ -29,8 +29,8 @@ public sealed class AllocationTests
         Run(set, descriptor, work, counter, 2_000); // warm up: pools, JIT tiers, the cached switches (stale ones refresh here)
         Assert.False(CrossCoreEventSource.CallsOn);
         Assert.False(CrossCoreEventSource.RunEventsOn);
-        Assert.False(CrossCoreMetrics.BatchSize.Enabled);
-        Assert.False(CrossCoreMetrics.SyncLatencyOn);
+        Assert.False(CrossCoreMetrics.Default.BatchSize.Enabled);
+        Assert.False(CrossCoreMetrics.Default.SyncLatencyOn);
 
         set.Invoke(1, ReadCoreBytes, 0);
         var coreBefore = s_coreBytes;

@@ -24,13 +24,15 @@ public sealed class MetricsTests
             },
         };
         listener.Start();
-        _ = CrossCoreMetrics.BatchSize; // the Meter exists once the class is initialized (any CoreSet does it)
+        _ = CrossCoreMetrics.Default.BatchSize; // the Meter exists once the class is initialized (any CoreSet does it)
 
         string[] expected =
         [
             "crosscore.calls", "crosscore.wakeups", "crosscore.busy_answers", "crosscore.deferred.runs", "crosscore.deferred.coalesced",
             "crosscore.exceptions", "crosscore.stuck_reports", "crosscore.batches", "crosscore.parks", "crosscore.stuck_calls",
             "crosscore.batch.size", "crosscore.sync_call.latency",
+            "crosscore.core.state", "crosscore.core.calls", "crosscore.core.batches", "crosscore.core.batch.entries",
+            "crosscore.core.wakeups", "crosscore.core.stuck_calls",
         ];
         Assert.Equal(expected.Order(), seen.Keys.Order());
         Assert.Equal("us", seen["crosscore.sync_call.latency"].Unit);
@@ -136,7 +138,10 @@ public sealed class MetricsTests
         using var gate = new HoldGate();
         var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
         Diag.WaitForReport(reports, r => !r.IsUnstuck, "a report");
-        Assert.Equal(1, m.Observe().GetValueOrDefault("crosscore.stuck_calls"));
+        var stuck = m.Observe();
+        Assert.Equal(1, stuck.GetValueOrDefault("crosscore.stuck_calls"));
+        Assert.Equal(1, stuck.GetValueOrDefault("crosscore.core.stuck_calls|crosscore.core=1")); // counted on the target
+        Assert.Equal(0, stuck.GetValueOrDefault("crosscore.core.stuck_calls|crosscore.core=0", -1));
         gate.Open();
         Diag.Join(caller, "the released call");
         Diag.WaitForReport(reports, r => r.IsUnstuck, "got unstuck");
@@ -144,6 +149,108 @@ public sealed class MetricsTests
         var after = m.Observe();
         Assert.Equal(reports.Count(r => !r.IsUnstuck), after["crosscore.stuck_reports"] - before.GetValueOrDefault("crosscore.stuck_reports"));
         Assert.Equal(0, after["crosscore.stuck_calls"]);
+        Assert.Equal(0, after["crosscore.core.stuck_calls|crosscore.core=1"]);
+    }
+
+    [Fact]
+    public void Per_core_instruments_count_each_core_and_show_its_state()
+    {
+        var name = Diag.UniqueName("m-percore");
+        using var m = new Measurements(name);
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { } });
+        var statsBefore = set.GetStatistics();
+        var before = m.Observe();
+
+        for (var i = 0; i < 30; i++)
+        {
+            set.Invoke(0, Nop, i);
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            set.Invoke(1, Nop, i);
+        }
+
+        Diag.Until(() => set.GetStatistics().SyncCallsRun - statsBefore.SyncCallsRun == 80, "the cores to count their runs");
+        Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
+        var after = m.Observe();
+        var stats = set.GetStatistics();
+        long Delta(string key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+
+        Assert.Equal(30, Delta("crosscore.core.calls|crosscore.core=0"));
+        Assert.Equal(50, Delta("crosscore.core.calls|crosscore.core=1"));
+        Assert.Equal(30, Delta("crosscore.core.batch.entries|crosscore.core=0")); // every entry was one of our calls
+        Assert.Equal(50, Delta("crosscore.core.batch.entries|crosscore.core=1"));
+        Assert.Equal(stats.Batches - statsBefore.Batches, Delta("crosscore.core.batches|crosscore.core=0") + Delta("crosscore.core.batches|crosscore.core=1"));
+        Assert.Equal(stats.WakeupsSent - statsBefore.WakeupsSent,
+            Delta("crosscore.core.wakeups|crosscore.core=0|result=sent") + Delta("crosscore.core.wakeups|crosscore.core=1|result=sent"));
+        Assert.Equal(stats.WakeupsAvoided - statsBefore.WakeupsAvoided,
+            Delta("crosscore.core.wakeups|crosscore.core=0|result=avoided") + Delta("crosscore.core.wakeups|crosscore.core=1|result=avoided"));
+
+        string[] states = ["running", "polling", "parked", "offline"];
+        long State(int core, string state) => after[$"crosscore.core.state|crosscore.core.state={state}|crosscore.core={core}"];
+        Assert.Equal(1, State(1, "offline"));
+        Assert.Equal(0, State(1, "running") + State(1, "polling") + State(1, "parked"));
+        Assert.Equal(0, State(0, "offline"));
+        Assert.Equal(1, states.Sum(s => State(0, s))); // core 0 is in exactly one state (which one is its business)
+    }
+
+    [Fact]
+    public void A_set_given_a_meter_factory_reports_through_the_factorys_meter_only()
+    {
+        var name = Diag.UniqueName("m-factory");
+        using var factory = new TestMeterFactory();
+        var meters = new ConcurrentDictionary<Meter, long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "CrossCore")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "set" && (string?)tag.Value == name && instrument.Name == "crosscore.calls")
+                {
+                    meters.AddOrUpdate(instrument.Meter, value, (_, old) => old + value);
+                }
+            }
+        });
+        listener.Start();
+
+        using var first = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, MeterFactory = factory });
+        using var second = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, MeterFactory = factory }); // the same cached Meter
+        first.Invoke(1, Nop, 0);
+        second.Invoke(1, Nop, 0);
+        Diag.Until(() => first.GetStatistics().SyncCallsRun == 1 && second.GetStatistics().SyncCallsRun == 1, "the cores to count their runs");
+        listener.RecordObservableInstruments();
+
+        var meter = Assert.Single(meters.Keys); // not the static Meter as well
+        Assert.Same(factory.Created.Single(), meter);
+        Assert.Equal(2, meters[meter]); // both sets, summed under their shared name (sync ran = 1 each; other outcomes 0)
+    }
+
+    /// <summary>An <see cref="IMeterFactory"/> that caches Meters by name, as the host's does.</summary>
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly ConcurrentDictionary<string, Meter> _meters = new();
+
+        public IReadOnlyCollection<Meter> Created => [.. _meters.Values];
+
+        public Meter Create(MeterOptions options) => _meters.GetOrAdd(options.Name, _ => new Meter(new MeterOptions(options.Name) { Version = options.Version, Scope = this }));
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters.Values)
+            {
+                meter.Dispose();
+            }
+        }
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using CrossCore.Hosting.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CrossCore.Hosting.Tests;
+
+/// <summary>Options bound from configuration; named sets as keyed services.</summary>
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public async Task Options_are_bound_from_a_configuration_section_and_named_sets_are_keyed_services()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CrossCore:CoreCount"] = "3",
+            ["CrossCore:Name"] = "from-config",
+            ["CrossCore:PollDuration"] = "00:00:00.0001",
+            ["CrossCore:TickPeriod"] = "00:00:00.010",
+            ["CrossCore:StuckCallTimeout"] = "00:00:02",
+            ["CrossCore:HardwareCpus:0"] = "0",
+            ["CrossCore:HardwareCpus:1"] = "0",
+            ["CrossCore:Io:CoreCount"] = "1",
+            ["CrossCore:Io:StuckCallTimeout"] = "00:00:00",
+        });
+        builder.Services.AddCoreSet(builder.Configuration.GetSection("CrossCore"));
+        builder.Services.AddCoreSet("io", builder.Configuration.GetSection("CrossCore:Io"));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var set = host.Services.GetRequiredService<CoreSet>();
+        Assert.Equal(3, set.Count);
+        Assert.Equal("from-config", set.Options.Name);
+        Assert.Equal(TimeSpan.FromMicroseconds(100), set.Options.PollDuration);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), set.Options.TickPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(2), set.StuckCallTimeout);
+        Assert.Equal([0, 0], set.Options.HardwareCpus);
+
+        var io = host.Services.GetRequiredKeyedService<CoreSet>("io");
+        Assert.NotSame(set, io);
+        Assert.Equal(1, io.Count);
+        Assert.Equal("io", io.Options.Name); // the key names the set when the configuration does not
+        Assert.Equal(TimeSpan.Zero, io.StuckCallTimeout);
+        Assert.Equal(new CoreSetOptions().PollDuration, io.Options.PollDuration); // unbound options keep their defaults
+
+        await Wait.For(host.StopAsync(), "the host's stop");
+        Assert.Throws<ObjectDisposedException>(() => io.Invoke(0, static () => { }));
+    }
+}
