@@ -37,6 +37,7 @@ internal sealed class Core
     // ---- lifecycle ----
     private volatile bool _stopRequested;
     private OfflineTransition? _offline;
+    private int _exited; // 1 once the thread has drained for the last time (see Exit)
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Core(CoreSet set, int id)
@@ -198,9 +199,24 @@ internal sealed class Core
         }
         finally
         {
+            Exit();
             CoreContext.Bind(null);
             _stopped.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// The thread's last act: completes an offline transition armed before (or during) the final drain, so an
+    /// Offline that raced Dispose returns (§6). Its drain is done: everything accepted ran, the core has stopped.
+    /// </summary>
+    private void Exit()
+    {
+        // Dekker with BeginOffline (C8, C9). Full fence: orders the store of _exited before the load of _offline
+        // below; pairs with BeginOffline's store of _offline, ordered before its load of _exited by the full fence
+        // of SetOnline's Interlocked.Exchange. Either we see its transition and complete it, or it sees _exited and
+        // completes it itself.
+        Interlocked.Exchange(ref _exited, 1);
+        Volatile.Read(ref _offline)?.Complete(); // acquire; the pair is the Exchange above
     }
 
     private void Pin()
@@ -722,9 +738,14 @@ internal sealed class Core
     public OfflineTransition BeginOffline(Parker? waiter)
     {
         var transition = new OfflineTransition(waiter);
-        Volatile.Write(ref _offline, transition); // release; pairs with the acquire read in Dormant
-        SetOnline(false);
+        Volatile.Write(ref _offline, transition); // release; pairs with the acquire reads in Dormant and Exit
+        SetOnline(false); // full fence: orders the store of _offline above before the load of _exited below
         Parker.ForceWake();
+        if (Volatile.Read(ref _exited) != 0) // acquire; pairs with the Exchange in Exit (Dekker, see there)
+        {
+            transition.Complete(); // the thread stopped (Dispose) before it could see this transition: nothing is left to drain
+        }
+
         return transition;
     }
 

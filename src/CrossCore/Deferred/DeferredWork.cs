@@ -26,6 +26,8 @@ public abstract class DeferredWork
     private const int Pending = 1;
     private const int Busy = 2;
     private const int Claimed = Pending | Busy;
+    private const int RunUnit = 16;           // runs in progress, counted in bits 4..30 (bits 2, 3: options)
+    private const int RunMask = ~(RunUnit - 1);
 
     private int _flags;
     private readonly WaiterList _syncWaiters = new(); // created up front: the runner reads it before its last touch (O5)
@@ -75,6 +77,9 @@ public abstract class DeferredWork
 
     /// <summary>The user state, for diagnostics.</summary>
     internal abstract object? StateForDiagnostics { get; }
+
+    /// <summary>How many threads wait in <see cref="Sync"/> (diagnostics and tests; a racy snapshot).</summary>
+    internal int SyncWaiterCount => _syncWaiters.Count;
 
     internal bool IsLazy => (Options & DeferredWorkOptions.Lazy) != 0;
 
@@ -206,7 +211,7 @@ public abstract class DeferredWork
     private bool TryClaimAtomic() =>
         // O6: the returned old value alone decides (never an earlier plain read, the 2012 fix), and the OR is a full
         // fence even when Pending was already set (unlike a failed CAS, the 2019 fix). Pairs with the runner's
-        // store clearing Pending + Interlocked.MemoryBarrier in Execute: either we see Pending clear and queue the
+        // atomic add clearing Pending in Execute (a full fence): either we see Pending clear and queue the
         // work again, or the running function sees everything we wrote before this call.
         (Interlocked.Or(ref _flags, Claimed) & Pending) == 0;
 
@@ -218,15 +223,20 @@ public abstract class DeferredWork
             Invoke(); // fault injection only: the function's loads all pass the clearing of Pending below
         }
 
-        // The runner owns Pending while the work is queued: no one else clears it, so a plain read-modify-write
-        // published by a release store is enough to clear it.
-        var flags = Volatile.Read(ref _flags) & ~Pending; // acquire; pairs with the claimer's Interlocked.Or
-        Volatile.Write(ref _flags, flags);
-        if (!(FaultInjection.Active && FaultInjection.SkipDeferredFence))
+        // Clear Pending and count this run in one atomic add (the runner owns Pending while the work is queued, so
+        // subtracting it clears it). Atomic, because a run of the same work on another core may end meanwhile (C7:
+        // runs on two cores overlap) and its CAS below changes the count. O6: the add is the full fence between
+        // clearing Pending and running the function: the function's loads cannot pass the store. Pairs with the
+        // claimer's Interlocked.Or (see TryClaim).
+        int flags;
+        if (FaultInjection.Active && FaultInjection.SkipDeferredFence)
         {
-            // O6: full fence between clearing Pending and running the function: the function's loads cannot pass
-            // the store. Pairs with the claimer's Interlocked.Or (see TryClaim).
-            Interlocked.MemoryBarrier();
+            flags = Volatile.Read(ref _flags) + RunUnit - Pending; // the emulated bug: a plain store, no fence
+            Volatile.Write(ref _flags, flags);
+        }
+        else
+        {
+            flags = Interlocked.Add(ref _flags, RunUnit - Pending);
         }
 
         var waiters = _syncWaiters; // O5: read before the last touch below
@@ -239,10 +249,35 @@ public abstract class DeferredWork
         }
         finally
         {
-            // Clear Busy only if nobody claimed the work while it ran (then Pending is set again and the new claimer
-            // queues it). Full fence; pairs with the claimer's Interlocked.Or, and with Sync's registration
-            // (WaiterList.Add) before its re-check of Busy. After this CAS the work is never touched again (O5).
-            if (Interlocked.CompareExchange(ref _flags, flags & ~Busy, flags) == flags && waiters.Count != 0)
+            // End this run: one CAS takes it out of the count and clears Busy only if no other run is in progress and
+            // nobody claimed the work while it ran (then Pending is set and the claimer queues it): so IsBusy and Sync
+            // stay true until the last overlapping run ends (C7), and a claim made meanwhile survives (O6). A failed
+            // CAS (a claim, or another run starting or ending) retries from the value it saw; this run is still
+            // counted until the CAS succeeds, so the work is still ours to touch. Full fence; pairs with the
+            // claimer's Interlocked.Or, and (Dekker, E5) with Sync's WaiterList.Add (Interlocked.Increment) before
+            // its re-read of Busy: either that re-read sees Busy clear, or our read of waiters.Count below, made
+            // after this CAS, sees the waiter and wakes it. After the successful CAS the work is never touched
+            // again (O5); waiters is a separate object read before.
+            var expected = flags;
+            int next;
+            while (true)
+            {
+                next = expected - RunUnit;
+                if ((next & (Pending | RunMask)) == 0)
+                {
+                    next &= ~Busy;
+                }
+
+                var seen = Interlocked.CompareExchange(ref _flags, next, expected);
+                if (seen == expected)
+                {
+                    break;
+                }
+
+                expected = seen;
+            }
+
+            if ((next & Busy) == 0 && waiters.Count != 0)
             {
                 waiters.WakeAll();
             }

@@ -15,7 +15,9 @@ public sealed partial class CoreSet
     /// <see cref="HotplugResult.Pending"/> when a core takes itself offline from its own task context (it cannot wait
     /// for itself: it drains as soon as the current task item returns).</returns>
     /// <remarks>Callable from any thread outside the set and from task context on any core. Offline and Online of one
-    /// core serialize. An offline core's thread stays parked and uses no CPU.</remarks>
+    /// core serialize. An offline core's thread stays parked and uses no CPU. An Offline that races
+    /// <see cref="Dispose"/> returns <see cref="HotplugResult.Done"/> once the core has drained and stopped; one that
+    /// starts after Dispose throws <see cref="ObjectDisposedException"/>.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="core"/> is not a core of the set.</exception>
     /// <exception cref="InvalidOperationException">Called from handler context.</exception>
     /// <exception cref="ObjectDisposedException">The set was disposed.</exception>
