@@ -99,4 +99,19 @@ internal static class BenchCatalog
             p => [new CrossCoreBurstLoad(p)],
             EmitTimedRows: false),
     ];
+
+    /// <summary>True if the <c>--only</c> filter <paramref name="filter"/> selects <paramref name="spec"/> (its id, or part of its key).</summary>
+    public static bool Selects(string filter, ScenarioSpec spec) =>
+        filter.Equals(spec.Id, StringComparison.OrdinalIgnoreCase) || spec.Key.Contains(filter, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True if the <c>--only</c> filter <paramref name="filter"/> selects the P6 idle-CPU measurement.</summary>
+    public static bool SelectsIdle(string filter) =>
+        filter.Equals("P6", StringComparison.OrdinalIgnoreCase) || "idle".Contains(filter, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True if <paramref name="filter"/> selects anything at all.</summary>
+    public static bool SelectsAnything(string filter) => filter.Length > 0 && (SelectsIdle(filter) || All.Any(spec => Selects(filter, spec)));
+
+    /// <summary>Every valid <c>--only</c> value, for error messages: the ids and the keys.</summary>
+    public static string ValidFilters() =>
+        string.Join(", ", All.Select(s => s.Id).Append("P6").Distinct().Concat(All.Select(s => s.Key)).Append("idle"));
 }

@@ -34,6 +34,15 @@ internal static class BenchCommand
             quick, json, html, pin, rounds, only, scale,
         };
 
+        only.Validators.Add(r =>
+        {
+            var unknown = r.Tokens.Select(t => t.Value).Where(v => !BenchCatalog.SelectsAnything(v)).ToList();
+            if (unknown.Count > 0)
+            {
+                r.AddError($"--only: {string.Join(", ", unknown.Select(u => $"'{u}'"))} selects no scenario. Valid: {BenchCatalog.ValidFilters()}.");
+            }
+        });
+
         command.SetAction(parse =>
         {
             var options = new BenchOptions
@@ -53,7 +62,7 @@ internal static class BenchCommand
                 if (r < 1)
                 {
                     Console.Error.WriteLine("--rounds must be at least 1.");
-                    return 2;
+                    return Torture.TortureCommand.UsageErrorExitCode;
                 }
 
                 options = options with { Rounds = r };
@@ -64,7 +73,7 @@ internal static class BenchCommand
                 if (!(s > 0))
                 {
                     Console.Error.WriteLine("--scale must be positive.");
-                    return 2;
+                    return Torture.TortureCommand.UsageErrorExitCode;
                 }
 
                 options = options with { SampleScale = s };

@@ -88,7 +88,7 @@ internal static class BenchRunner
 
         foreach (var spec in BenchCatalog.All)
         {
-            if (options.Only is { Count: > 0 } only && !only.Any(o => o.Equals(spec.Id, StringComparison.OrdinalIgnoreCase) || spec.Key.Contains(o, StringComparison.OrdinalIgnoreCase)))
+            if (options.Only is { Count: > 0 } only && !only.Any(o => BenchCatalog.Selects(o, spec)))
             {
                 continue;
             }
@@ -106,7 +106,7 @@ internal static class BenchRunner
         }
 
         Derive(results);
-        if (options.Only is not { Count: > 0 } || options.Only.Any(o => o.Equals("P6", StringComparison.OrdinalIgnoreCase) || o.Contains("idle", StringComparison.OrdinalIgnoreCase)))
+        if (options.Only is not { Count: > 0 } || options.Only.Any(BenchCatalog.SelectsIdle))
         {
             progress("P6 idle: CPU of a parked set");
             results.Derived.AddRange(IdleCpu.Measure(placement, options));

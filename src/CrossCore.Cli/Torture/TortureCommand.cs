@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace CrossCore.Cli.Torture;
@@ -127,25 +129,25 @@ internal static class TortureCommand
                 r.AddError($"--weights: {error}");
             }
         });
-        cores.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, TortureOptions.MaxCores, "--cores"));
-        duration.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0.001, 86_400, "--duration"));
-        outside.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 0, 1024, "--outside-invokers"));
-        hotplugInterval.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 1, 3_600_000, "--hotplug-interval"));
-        stallTimeout.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0.5, 86_400, "--stall-timeout"));
-        stuckTimeout.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0, 3_600_000, "--stuck-timeout"));
+        cores.CustomParser = Whole("--cores", 1, TortureOptions.MaxCores);
+        duration.CustomParser = Number("--duration", 0.001, 86_400);
+        outside.CustomParser = Whole("--outside-invokers", 0, 1024);
+        hotplugInterval.CustomParser = Number("--hotplug-interval", 1, 3_600_000);
+        stallTimeout.CustomParser = Number("--stall-timeout", 0.5, 86_400);
+        stuckTimeout.CustomParser = Number("--stuck-timeout", 0, 3_600_000);
         command.Validators.Add(r =>
         {
-            if (r.GetValue(hotplug) && r.GetValue(noHotplug))
+            if (ValueOrDefault(r, hotplug) && ValueOrDefault(r, noHotplug))
             {
                 r.AddError("--hotplug and --no-hotplug contradict each other.");
             }
 
-            if (r.GetValue(coreInvokers) is < 0)
+            if (ValueOrDefault(r, coreInvokers) is < 0)
             {
                 r.AddError("--core-invokers must not be negative.");
             }
 
-            if (r.GetValue(coreInvokers) == 0 && r.GetValue(outside) == 0)
+            if (ValueOrDefault(r, coreInvokers) == 0 && ValueOrDefault(r, outside, -1) == 0)
             {
                 r.AddError("--core-invokers 0 needs --outside-invokers > 0: nobody would make requests.");
             }
@@ -187,7 +189,13 @@ internal static class TortureCommand
         };
     }
 
-    /// <summary>Runs the torture with a live display (unless quiet or redirected), prints the report; 0 = SUCCESS.</summary>
+    /// <summary>The exit code of a run that Ctrl-C (SIGINT) or SIGTERM ended early: 128 + SIGINT, as shells report it.</summary>
+    internal const int InterruptedExitCode = 130;
+
+    /// <summary>
+    /// Runs the torture with a live display (unless quiet or redirected), prints the report. 0 = SUCCESS, 1 = FAILURE
+    /// (or a usage error), 130 = interrupted by Ctrl-C or SIGTERM (after the checks and the report).
+    /// </summary>
     internal static int Execute(TortureOptions options, bool quiet, string? jsonPath)
     {
         var redirected = Console.IsOutputRedirected;
@@ -212,14 +220,31 @@ internal static class TortureCommand
         catch (ArgumentException ex)
         {
             Console.Error.WriteLine($"torture: {ex.Message}");
-            return 2;
+            return UsageErrorExitCode;
         }
 
+        // Ctrl-C and SIGTERM end the run, not the process: the invokers stop, the checks and the report follow. A
+        // second signal is left to its default action (the process ends at once), for a run that cannot finish.
+        var signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            if (Interlocked.Increment(ref signals) == 1) // full fence; only the first signal interrupts, pairs with nothing else
+            {
+                context.Cancel = true;
+                Console.Error.WriteLine($"torture: {context.Signal}: stopping the invokers, then the checks and the report (again to exit at once)");
+                engine.Interrupt();
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
         engine.Start();
-        var header = TortureReport.Header(options, engine.Invokers.Length, engine.CoreInvokers);
+        var header = TortureReport.Header(options, engine.Invokers.Length, engine.CoreInvokers, engine.Set);
+        console.WriteLine(header); // first, in every mode: the seed reproduces a run that never reaches its report
+        Console.Out.Flush();
         if (!plain)
         {
-            console.WriteLine(header);
             console.WriteLine($"weights: {options.Weights.Shares()}");
             LiveDisplay.Run(console, engine);
         }
@@ -229,11 +254,6 @@ internal static class TortureCommand
         }
 
         var result = engine.Result!;
-        if (plain)
-        {
-            console.WriteLine(header);
-        }
-
         TortureReport.Print(console, result, ascii: redirected);
         if (jsonPath is { Length: > 0 })
         {
@@ -241,20 +261,68 @@ internal static class TortureCommand
         }
 
         Console.Out.Flush();
+        var code = result.Interrupted ? InterruptedExitCode : result.Success ? 0 : 1;
         if (result.Hang is not null)
         {
             // Threads are stuck in the runtime. They are background threads, but make sure nothing keeps us alive.
-            Environment.Exit(1);
+            Environment.Exit(code);
         }
 
-        return result.Success ? 0 : 1;
+        return code;
     }
 
-    private static void Range(OptionResult r, double value, double min, double max, string name)
+    /// <summary>
+    /// An option's value in a command validator, or <paramref name="fallback"/> if the value did not parse: that
+    /// option's own parse error is then reported, and this validator must not crash on it.
+    /// </summary>
+    private static T? ValueOrDefault<T>(CommandResult r, Option<T> option, T? fallback = default)
     {
+        try
+        {
+            return r.GetValue(option);
+        }
+        catch (InvalidOperationException)
+        {
+            return fallback;
+        }
+    }
+
+    /// <summary>The exit code of every usage error (bad option, bad value), in every command.</summary>
+    internal const int UsageErrorExitCode = 1;
+
+    /// <summary>A parser for a number option that must lie in [min, max]: a clear parse error otherwise.</summary>
+    internal static Func<ArgumentResult, double> Number(string name, double min, double max) => r =>
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            r.AddError($"{name}: '{text}' is not a number.");
+            return 0;
+        }
+
         if (value < min || value > max)
         {
-            r.AddError($"{name} must be {min}..{max}.");
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {min}..{max} (got {text})."));
         }
-    }
+
+        return value;
+    };
+
+    /// <summary>A parser for a whole-number option that must lie in [min, max]: a clear parse error otherwise.</summary>
+    internal static Func<ArgumentResult, int> Whole(string name, int min, int max) => r =>
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            r.AddError($"{name}: '{text}' is not a whole number.");
+            return 0;
+        }
+
+        if (value < min || value > max)
+        {
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {min}..{max} (got {text})."));
+        }
+
+        return value;
+    };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 
 namespace CrossCore.Cli.Torture;
@@ -28,6 +29,7 @@ internal sealed class TortureEngine
     private long _startTicks;
     private long _endTicks;
     private volatile bool _stop;
+    private volatile bool _interrupted;
     private volatile string _phase = "starting";
     private Watchdog? _watchdog;
     private Thread? _runner;
@@ -85,6 +87,20 @@ internal sealed class TortureEngine
     public string Phase => _phase;
 
     public TortureResult? Result { get; private set; }
+
+    /// <summary>True once <see cref="Interrupt"/> was called (Ctrl-C or SIGTERM in the CLI).</summary>
+    public bool Interrupted => _interrupted;
+
+    /// <summary>
+    /// Ends the run early (Ctrl-C, SIGTERM): the invokers stop after their current request, then the run drains,
+    /// audits and reports as usual, with the result marked interrupted.
+    /// </summary>
+    public void Interrupt()
+    {
+        _interrupted = true;
+        _stop = true;
+        _stopEvent.Set();
+    }
 
     public TimeSpan Elapsed => _startTicks == 0
         ? TimeSpan.Zero
@@ -443,13 +459,17 @@ internal sealed class TortureEngine
         var kinds = Violations.NonZero().Select(v => new ViolationResult { Kind = v.Kind.Name(), Count = v.Count, Example = v.Example }).ToList();
         var s = Set.GetStatistics();
         var accepted = Accepted();
-        var summary = kinds.Count == 0
-            ? "SUCCESS"
-            : $"FAILURE: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Count}"))} (seed {Options.Seed})";
+        var interrupted = _interrupted;
+        var summary = kinds.Count != 0
+            ? $"FAILURE: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Count}"))} (seed {Options.Seed})"
+            : interrupted
+                ? string.Create(CultureInfo.InvariantCulture, $"INTERRUPTED after {Elapsed.TotalSeconds:0.0} s: no violation (seed {Options.Seed})")
+                : "SUCCESS";
         return new TortureResult
         {
-            Verdict = kinds.Count == 0 ? "SUCCESS" : "FAILURE",
+            Verdict = kinds.Count != 0 ? "FAILURE" : interrupted ? "INTERRUPTED" : "SUCCESS",
             Summary = summary,
+            Interrupted = interrupted,
             Seed = Options.Seed,
             Cores = CoreCount,
             HardwareThreads = Environment.ProcessorCount,

@@ -9,8 +9,9 @@ internal static class TortureReport
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
-    public static string Header(TortureOptions o, int invokers, int onCores)
+    public static string Header(TortureOptions o, int invokers, int onCores, CoreSet? set = null)
     {
+        var pinning = set is not null && o.Pin ? $"{Environment.NewLine}  {Pinning(set)}" : "";
         var length = o.Iterations > 0 ? $"{o.Iterations:N0} requests per invoker" : $"{o.Duration.TotalSeconds:0.#} s";
         var hotplug = o.Hotplug ? $"hotplug every ~{o.HotplugInterval.TotalMilliseconds:0} ms" : "no hotplug";
         var fault = o.Fault != RuntimeFault.None ? $", FAULT {o.Fault.Name()}" : "";
@@ -18,7 +19,47 @@ internal static class TortureReport
         return string.Create(CultureInfo.InvariantCulture,
             $"crosscore torture: seed {o.Seed}, {o.Cores} cores on {Environment.ProcessorCount} hardware threads{(o.Cores > Environment.ProcessorCount ? " (oversubscribed)" : "")}, " +
             $"{invokers} invokers ({onCores} in task context on the cores, {invokers - onCores} outside){Environment.NewLine}" +
-            $"  {length}, {hotplug}, delay {o.Delay.ToString().ToLowerInvariant()}{fault}{sabotage}");
+            $"  {length}, {hotplug}, delay {o.Delay.ToString().ToLowerInvariant()}{fault}{sabotage}{pinning}");
+    }
+
+    /// <summary>How the cores are pinned, with a warning when cores share a hardware CPU or pinning failed.</summary>
+    public static string Pinning(CoreSet set)
+    {
+        int pinned = 0, sharing = 0, failed = 0;
+        var cpus = new HashSet<int>();
+        string? error = null;
+        for (var c = 0; c < set.Count; c++)
+        {
+            var info = set.GetCoreInfo(c);
+            if (info.IsPinned)
+            {
+                pinned++;
+                cpus.Add(info.HardwareCpu);
+            }
+            else if (info.PinningError is { } e)
+            {
+                failed++;
+                error ??= e;
+            }
+
+            if (info.SharesHardwareCpu)
+            {
+                sharing++;
+            }
+        }
+
+        var text = $"pinned: {pinned} of {set.Count} cores on {cpus.Count} hardware CPUs";
+        if (sharing > 0)
+        {
+            text += $"; WARNING: {sharing} cores share a hardware CPU with another core (they take turns on it, not run in parallel)";
+        }
+
+        if (failed > 0)
+        {
+            text += $"; WARNING: pinning failed for {failed} cores ({error})";
+        }
+
+        return text;
     }
 
     public static void Print(IAnsiConsole console, TortureResult r, bool ascii)
@@ -77,7 +118,8 @@ internal static class TortureReport
         }
         else
         {
-            console.MarkupLine(r.Success ? "[green]SUCCESS[/]" : $"[red]{Markup.Escape(r.Summary)}[/]");
+            var color = r.Success ? "green" : r.Verdict == "FAILURE" ? "red" : "yellow";
+            console.MarkupLine($"[{color}]{Markup.Escape(r.Summary)}[/]");
         }
     }
 

@@ -11,9 +11,13 @@ internal sealed class TortureResult
     [JsonPropertyName("verdict")]
     public required string Verdict { get; init; }
 
-    /// <summary>The final line: <c>SUCCESS</c> or <c>FAILURE: ...</c>.</summary>
+    /// <summary>The final line: <c>SUCCESS</c>, <c>FAILURE: ...</c>, or <c>INTERRUPTED after N s: no violation ...</c>.</summary>
     [JsonPropertyName("summary")]
     public required string Summary { get; init; }
+
+    /// <summary>True if the run was ended early by Ctrl-C or SIGTERM (its checks still ran on what it did).</summary>
+    [JsonPropertyName("interrupted")]
+    public required bool Interrupted { get; init; }
 
     [JsonPropertyName("seed")]
     public required ulong Seed { get; init; }

@@ -10,4 +10,15 @@ public readonly record struct CoreInfo(int Id, CoreState State, int HardwareCpu,
 {
     /// <summary>True if the core's thread is pinned to <see cref="HardwareCpu"/>.</summary>
     public bool IsPinned => HardwareCpu >= 0;
+
+    /// <summary>
+    /// True if another core of the set is pinned to the same hardware CPU (more cores pinned than there are CPUs, or
+    /// a CPU list with repeats): those cores take turns on the CPU instead of running in parallel.
+    /// </summary>
+    public bool SharesHardwareCpu { get; init; }
+
+    /// <summary>A warning about this core's placement for logs, or null if there is nothing to warn about.</summary>
+    public string? PinningWarning => SharesHardwareCpu
+        ? $"core {Id} shares hardware CPU {HardwareCpu} with another core: they take turns on it, not run in parallel"
+        : PinningError is { } error ? $"core {Id} is not pinned: {error}" : null;
 }

@@ -127,7 +127,10 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     public CoreInfo GetCoreInfo(int core)
     {
         var c = GetCoreNoDisposeCheck(core);
-        return new CoreInfo(c.Id, c.State, c.HardwareCpu, c.PinningError, c.ManagedThreadId);
+        return new CoreInfo(c.Id, c.State, c.HardwareCpu, c.PinningError, c.ManagedThreadId)
+        {
+            SharesHardwareCpu = c.HardwareCpu >= 0 && Array.Exists(_cores, o => o != c && o.HardwareCpu == c.HardwareCpu),
+        };
     }
 
     /// <summary>A snapshot of the set's counters (runs by kind, batches, wake-ups sent and avoided, ...).</summary>

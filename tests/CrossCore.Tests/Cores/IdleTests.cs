@@ -120,4 +120,43 @@ public sealed class IdleTests
             }
         }
     }
+
+    [Fact]
+    public void C10_cores_pinned_to_the_same_hardware_cpu_say_so_and_cores_alone_on_theirs_do_not()
+    {
+        // Cores 0 and 1 on CPU 0, core 2 alone on the last CPU; then the default placement with more cores than CPUs.
+        var last = Environment.ProcessorCount - 1;
+        using (var set = new CoreSet(new CoreSetOptions { CoreCount = 3, PinToHardwareCpus = true, HardwareCpus = [0, 0, last] }))
+        {
+            var infos = Enumerable.Range(0, 3).Select(set.GetCoreInfo).ToArray();
+            if (!OperatingSystem.IsLinux())
+            {
+                Assert.All(infos, i => Assert.False(i.SharesHardwareCpu)); // nothing pinned, nothing shared
+                return;
+            }
+
+            Assert.True(infos[0].SharesHardwareCpu);
+            Assert.True(infos[1].SharesHardwareCpu);
+            Assert.Contains("shares hardware CPU 0", infos[1].PinningWarning, StringComparison.Ordinal);
+            Assert.Equal(last == 0, infos[2].SharesHardwareCpu);
+            Assert.All(infos, i => Assert.True(i.IsPinned, i.PinningError));
+        }
+
+        using (var set = new CoreSet(new CoreSetOptions { CoreCount = Environment.ProcessorCount + 1, PinToHardwareCpus = true }))
+        {
+            // Core N wraps to CPU 0, which core 0 has: both say so; with 2 CPUs or more, core 1 is alone on CPU 1.
+            Assert.True(set.GetCoreInfo(0).SharesHardwareCpu);
+            Assert.True(set.GetCoreInfo(Environment.ProcessorCount).SharesHardwareCpu);
+            if (Environment.ProcessorCount >= 2)
+            {
+                Assert.False(set.GetCoreInfo(1).SharesHardwareCpu);
+                Assert.Null(set.GetCoreInfo(1).PinningWarning);
+            }
+        }
+
+        using (var unpinned = new CoreSet(new CoreSetOptions { CoreCount = Environment.ProcessorCount + 1 }))
+        {
+            Assert.False(unpinned.GetCoreInfo(0).SharesHardwareCpu); // not pinned: the scheduler places them
+        }
+    }
 }

@@ -130,6 +130,79 @@ internal static class TortureRuns
         return new CliRun(process.ExitCode, output, document);
     }
 
+    /// <summary>
+    /// Starts <c>crosscore torture</c> with <paramref name="args"/>, waits for its seed line, sends it
+    /// <paramref name="signal"/> (INT or TERM, by the <c>kill</c> command) and returns how it ended.
+    /// </summary>
+    public static CliRun RunCliAndSignal(string signal, TimeSpan timeout, params string[] args)
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"crosscore-torture-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "exec", typeof(TortureEngine).Assembly.Location, "torture" }.Concat(args).Concat(["--json", json]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = new StringBuilder();
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) is not null)
+        {
+            output.AppendLine(line);
+            if (line.StartsWith("crosscore torture: seed ", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.True(line is not null, $"no seed line: {output}{stderr.Result}");
+        using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        var rest = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"crosscore torture did not end within {timeout.TotalSeconds} s of SIG{signal}");
+        }
+
+        process.WaitForExit();
+        output.Append(rest.Result).Append(stderr.Result);
+        JsonDocument? document = null;
+        if (File.Exists(json))
+        {
+            document = JsonDocument.Parse(File.ReadAllText(json));
+            File.Delete(json);
+        }
+
+        return new CliRun(process.ExitCode, output.ToString(), document);
+    }
+
+    /// <summary>Runs the CLI with <paramref name="args"/> (any command) to its end: exit code and all its output.</summary>
+    public static CliRun RunCommand(params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "exec", typeof(TortureEngine).Assembly.Location }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"crosscore {string.Join(' ', args)} did not end");
+        }
+
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, stdout.Result + stderr.Result, null);
+    }
+
     public static long Count(JsonDocument json, ViolationKind kind)
     {
         foreach (var v in json.RootElement.GetProperty("violation_kinds").EnumerateArray())
