@@ -32,9 +32,12 @@ internal static class CrossCoreMetrics
     public static readonly Histogram<int> BatchSize = s_meter.CreateHistogram<int>(
         "crosscore.batch.size", "{entry}", "Requests per inbox batch a core detached (one detach, one wake-up at most).");
 
-    /// <summary><c>crosscore.sync_call.latency</c>: CallSingle(wait: true) from queue to return, in microseconds.</summary>
-    public static readonly Histogram<double> SyncCallLatency = s_meter.CreateHistogram<double>(
-        "crosscore.sync_call.latency", "us", "Latency of waiting single-core calls (CallSingle with wait), from queueing to return, in microseconds.");
+    /// <summary><c>crosscore.sync_call.duration</c>: CallSingle(wait: true) from queueing to return, in seconds.</summary>
+    /// <remarks>Named and measured as .NET and OpenTelemetry name durations (<c>*.duration</c>, unit <c>s</c>, a
+    /// double); the bucket advice spans 1 µs to 10 s because the default OpenTelemetry buckets start at 5 ms.</remarks>
+    public static readonly Histogram<double> SyncCallDuration = s_meter.CreateHistogram(
+        "crosscore.sync_call.duration", "s", "Duration of waiting single-core calls (CallSingle with wait), from queueing to return.",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets() });
 
     static CrossCoreMetrics()
     {
@@ -82,8 +85,8 @@ internal static class CrossCoreMetrics
         Count,
     }
 
-    /// <summary>True while someone listens to the sync-call latency (the caller then reads the clock).</summary>
-    public static bool SyncLatencyOn => SyncCallLatency.Enabled;
+    /// <summary>True while someone listens to the sync-call duration (the caller then reads the clock).</summary>
+    public static bool SyncLatencyOn => SyncCallDuration.Enabled;
 
     /// <summary>Adds a set to the ones the instruments observe.</summary>
     public static void Register(CoreSet set)
@@ -117,12 +120,19 @@ internal static class CrossCoreMetrics
         }
     }
 
-    /// <summary>Records one sync call's latency, from <paramref name="startTimestamp"/> (Stopwatch ticks) to now.</summary>
+    /// <summary>Records one sync call's duration in seconds, from <paramref name="startTimestamp"/> (Stopwatch ticks) to now.</summary>
     public static void RecordSyncLatency(string set, long startTimestamp)
     {
-        var micros = Stopwatch.GetElapsedTime(startTimestamp).Ticks / (double)TimeSpan.TicksPerMicrosecond;
-        SyncCallLatency.Record(micros, new KeyValuePair<string, object?>("set", set));
+        var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+        SyncCallDuration.Record(seconds, new KeyValuePair<string, object?>("set", set));
     }
+
+    /// <summary>Histogram bucket boundaries for call durations in seconds: 1, 2, 5 per decade from 1 µs to 10 s.</summary>
+    private static double[] DurationBuckets() =>
+    [
+        1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3,
+        0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10,
+    ];
 
     // ------------------------------------------------------------------------------------------------------------
     // Observation (runs only when a collector asks; allocation here is fine)
