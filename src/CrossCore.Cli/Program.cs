@@ -1,9 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CrossCore.Cli.Bench;
 using CrossCore.Cli.Top;
 using CrossCore.Cli.Torture;
 
-var root = new RootCommand("crosscore: torture-test and benchmark the CrossCore cross-core call runtime. Exit codes: 0 success; 1 failure or usage error (bad option or value); 130 torture interrupted by Ctrl-C or SIGTERM.");
+// A plain Command named "crosscore" rather than a RootCommand, whose name is the executable's (CrossCore.Cli when
+// run from the build output or through the tool's shim): usage lines say `crosscore`, as the docs and the tool do.
+var root = new Command("crosscore", "crosscore: torture-test, benchmark and watch the CrossCore cross-core call runtime. Exit codes: 0 success; 1 failure or usage error (bad option or value); 130 torture interrupted by Ctrl-C or SIGTERM.")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
 root.Subcommands.Add(TortureCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TopCommand.Create());

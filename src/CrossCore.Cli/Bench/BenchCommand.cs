@@ -86,17 +86,14 @@ internal static class BenchCommand
 
     private static int Run(BenchOptions options)
     {
-        // Redirected (CI logs, files): plain text and wide enough that the tables do not wrap.
+        // Redirected (CI logs, files): plain text. The tables stay within 120 columns everywhere (cells wrap).
         var redirected = Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
-        if (redirected)
-        {
-            console.Profile.Width = 240;
-        }
+        console.Profile.Width = redirected ? 120 : Math.Min(console.Profile.Width, 120);
 
         BenchResults results;
         try

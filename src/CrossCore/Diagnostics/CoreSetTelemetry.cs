@@ -212,7 +212,7 @@ internal sealed class CoreSetTelemetry
             _set.GetCoreUnchecked(core).Counters.Exceptions++; // core == the calling core's thread: a plain add (CoreCounters)
         }
 
-        if (Log.IsEnabled(EventLevel.Warning, CrossCoreEventSource.Keywords.Exceptions))
+        if (Log.IsEnabled(EventLevel.Warning, CrossCoreEventSource.DefaultEvents))
         {
             Log.FunctionException(_name, core, DiagnosticNames.Of(function), exception.GetType().FullName ?? exception.GetType().Name, exception.Message ?? string.Empty, waited);
         }
@@ -268,13 +268,13 @@ internal sealed class CoreSetTelemetry
     {
         if (report.IsUnstuck)
         {
-            if (Log.IsEnabled(EventLevel.Informational, CrossCoreEventSource.Keywords.Stuck))
+            if (Log.IsEnabled(EventLevel.Informational, CrossCoreEventSource.DefaultEvents))
             {
                 Log.Unstuck(_name, report.Id, report.WaitingCore, report.WaitingThreadId, report.TargetCore,
                     DiagnosticNames.Of(report.Function), report.Waited.TotalMilliseconds);
             }
         }
-        else if (Log.IsEnabled(EventLevel.Warning, CrossCoreEventSource.Keywords.Stuck))
+        else if (Log.IsEnabled(EventLevel.Warning, CrossCoreEventSource.DefaultEvents))
         {
             Log.StuckCall(_name, report.Id, report.Sequence, report.WaitingCore, report.WaitingThreadId, report.TargetCore,
                 DiagnosticNames.Of(report.Function), report.Waited.TotalMilliseconds, StuckCallReport.ActivityName(report.TargetActivity),
@@ -286,7 +286,7 @@ internal sealed class CoreSetTelemetry
     /// <summary>A core went offline or online.</summary>
     public void Hotplug(Core core, bool online)
     {
-        if (Log.IsEnabled(EventLevel.Informational, CrossCoreEventSource.Keywords.Hotplug))
+        if (Log.IsEnabled(EventLevel.Informational, CrossCoreEventSource.DefaultEvents))
         {
             if (online)
             {

@@ -6,7 +6,7 @@ namespace CrossCore;
 
 /// <summary>
 /// The <c>CrossCore</c> EventSource (D2): the kernel's <c>csd:*</c> and <c>ipi:*</c> tracepoints for .NET tools
-/// (<c>dotnet-trace collect --providers CrossCore:0xFF:5</c>, an in-process <see cref="EventListener"/>).
+/// (<c>dotnet-trace collect --providers CrossCore</c> for the rare events, <c>CrossCore:0x7F:5</c> for all, an in-process <see cref="EventListener"/>).
 /// </summary>
 /// <remarks>
 /// <para>Every event carries the set's name first (<c>set</c>), so a listener can follow one set among several.</para>
@@ -55,15 +55,14 @@ internal sealed class CrossCoreEventSource : EventSource
         /// <summary>Deferred work queued, coalesced and run: Verbose.</summary>
         public const EventKeywords Deferred = (EventKeywords)0x8;
 
-        /// <summary>Stuck-call reports (Warning) and "got unstuck" (Informational).</summary>
-        public const EventKeywords Stuck = (EventKeywords)0x10;
-
-        /// <summary>Cores going offline and online: Informational.</summary>
-        public const EventKeywords Hotplug = (EventKeywords)0x20;
-
-        /// <summary>Exceptions thrown by call and deferred functions: Warning.</summary>
-        public const EventKeywords Exceptions = (EventKeywords)0x40;
+        // 0x10, 0x20 and 0x40 were Stuck, Hotplug and Exceptions. Those events (StuckCall, Unstuck, CoreOffline,
+        // CoreOnline, FunctionException) now have no keyword, so that a session that names the provider without
+        // keywords (`dotnet-trace collect --providers CrossCore`: keywords 0, level Informational) gets them: EventPipe
+        // passes an event when its keywords are 0 or intersect the session's mask. Never reuse these three values.
     }
+
+    /// <summary>The keywords of the rare events that every session at Informational (or Warning) gets: none.</summary>
+    public const EventKeywords DefaultEvents = EventKeywords.None;
 
     private const string TrimmingJustification = "Every payload is a primitive or a string: nothing to serialize by reflection.";
 
@@ -179,7 +178,7 @@ internal sealed class CrossCoreEventSource : EventSource
     public void DeferredRun(string set, int core, string function) => WriteSIS(Ids.DeferredRun, set, core, function);
 
     /// <summary>A stuck-call report (D1): "Detected" (sequence 1) or "Continued" (2..).</summary>
-    [Event(Ids.StuckCall, Level = EventLevel.Warning, Keywords = Keywords.Stuck,
+    [Event(Ids.StuckCall, Level = EventLevel.Warning,
         Message = "{0}: stuck call #{1} ({2}): waiter core {3} thread {4} waiting {7} ms for core {5} {6}; target {8} {9} for {10} ms, inbox ~{11}, wake-up re-sent {12}")]
     [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = TrimmingJustification)]
     public unsafe void StuckCall(string set, long id, int sequence, int waitingCore, int waitingThread, int targetCore, string function,
@@ -207,7 +206,7 @@ internal sealed class CrossCoreEventSource : EventSource
     }
 
     /// <summary>A reported wait completed ("got unstuck").</summary>
-    [Event(Ids.Unstuck, Level = EventLevel.Informational, Keywords = Keywords.Stuck,
+    [Event(Ids.Unstuck, Level = EventLevel.Informational,
         Message = "{0}: stuck call #{1} got unstuck: waiter core {2} thread {3} waited {6} ms for core {4} {5}")]
     [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = TrimmingJustification)]
     public unsafe void Unstuck(string set, long id, int waitingCore, int waitingThread, int targetCore, string function, double waitedMs)
@@ -227,15 +226,15 @@ internal sealed class CrossCoreEventSource : EventSource
     }
 
     /// <summary>A core was taken offline.</summary>
-    [Event(Ids.CoreOffline, Level = EventLevel.Informational, Keywords = Keywords.Hotplug, Message = "{0}: core {1} offline")]
+    [Event(Ids.CoreOffline, Level = EventLevel.Informational, Message = "{0}: core {1} offline")]
     public void CoreOffline(string set, int core) => WriteSI(Ids.CoreOffline, set, core);
 
     /// <summary>A core was brought back online.</summary>
-    [Event(Ids.CoreOnline, Level = EventLevel.Informational, Keywords = Keywords.Hotplug, Message = "{0}: core {1} online")]
+    [Event(Ids.CoreOnline, Level = EventLevel.Informational, Message = "{0}: core {1} online")]
     public void CoreOnline(string set, int core) => WriteSI(Ids.CoreOnline, set, core);
 
     /// <summary>A function threw. <paramref name="rethrown"/>: a waiting caller re-throws it; otherwise it was reported (§6).</summary>
-    [Event(Ids.FunctionException, Level = EventLevel.Warning, Keywords = Keywords.Exceptions,
+    [Event(Ids.FunctionException, Level = EventLevel.Warning,
         Message = "{0}: function {2} threw {3} on core {1}: {4} (re-thrown to a waiter: {5})")]
     [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = TrimmingJustification)]
     public unsafe void FunctionException(string set, int core, string function, string exceptionType, string message, bool rethrown)

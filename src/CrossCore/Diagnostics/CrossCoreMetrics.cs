@@ -41,8 +41,10 @@ internal sealed class CrossCoreMetrics
     /// <summary><c>crosscore.batch.size</c>: entries per detached inbox batch (P5: grows under load).</summary>
     public Histogram<int> BatchSize { get; }
 
-    /// <summary><c>crosscore.sync_call.latency</c>: CallSingle(wait: true) from queue to return, in microseconds.</summary>
-    public Histogram<double> SyncCallLatency { get; }
+    /// <summary><c>crosscore.sync_call.duration</c>: a waiting single-core call (<c>Invoke</c>) from queueing to return, in seconds.</summary>
+    /// <remarks>Named and measured as .NET and OpenTelemetry name durations (<c>*.duration</c>, unit <c>s</c>, a
+    /// double); the bucket advice spans 1 µs to 10 s because the default OpenTelemetry buckets start at 5 ms.</remarks>
+    public Histogram<double> SyncCallDuration { get; }
 
     private static string? Version => typeof(CrossCoreMetrics).Assembly.GetName().Version?.ToString();
 
@@ -51,14 +53,15 @@ internal sealed class CrossCoreMetrics
         _meter = meter;
         BatchSize = _meter.CreateHistogram<int>(
             "crosscore.batch.size", "{entry}", "Requests per inbox batch a core detached (one detach, one wake-up at most).");
-        SyncCallLatency = _meter.CreateHistogram<double>(
-            "crosscore.sync_call.latency", "us", "Latency of waiting single-core calls (CallSingle with wait), from queueing to return, in microseconds.");
+        SyncCallDuration = _meter.CreateHistogram(
+            "crosscore.sync_call.duration", "s", "Duration of waiting single-core calls (Invoke), from queueing to return.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets() });
         _meter.CreateObservableCounter("crosscore.calls", ObserveCalls, "{call}",
-            "Requests by kind (sync, async, deferred, task) and outcome (ran; busy: CallAsync on a descriptor in flight; offline: refused).");
+            "Requests by kind (sync, async, deferred, task) and outcome (ran; busy: TryPost on a descriptor in flight; offline: refused).");
         _meter.CreateObservableCounter("crosscore.wakeups", ObserveWakeups, "{wakeup}",
             "Wake-up decisions after a push onto an empty inbox: sent (the core was parked) or avoided (it was polling).");
         _meter.CreateObservableCounter("crosscore.busy_answers", () => Observe(Slot.Busy), "{call}",
-            "CallAsync answered Busy (the descriptor was in flight); the same as crosscore.calls{kind=async,outcome=busy}.");
+            "TryPost answered Busy (the descriptor was in flight); the same as crosscore.calls{kind=async,outcome=busy}.");
         _meter.CreateObservableCounter("crosscore.deferred.runs", () => Observe(Slot.DeferredRun), "{run}",
             "Deferred-work function runs.");
         _meter.CreateObservableCounter("crosscore.deferred.coalesced", () => Observe(Slot.Coalesced), "{queue}",
@@ -98,8 +101,8 @@ internal sealed class CrossCoreMetrics
         Count,
     }
 
-    /// <summary>True while someone listens to the sync-call latency (the caller then reads the clock).</summary>
-    public bool SyncLatencyOn => SyncCallLatency.Enabled;
+    /// <summary>True while someone listens to the sync-call duration (the caller then reads the clock).</summary>
+    public bool SyncLatencyOn => SyncCallDuration.Enabled;
 
     /// <summary>The instruments a set reports to: <see cref="Default"/>, or those on <paramref name="factory"/>'s Meter.</summary>
     public static CrossCoreMetrics For(IMeterFactory? factory) =>
@@ -137,12 +140,19 @@ internal sealed class CrossCoreMetrics
         }
     }
 
-    /// <summary>Records one sync call's latency, from <paramref name="startTimestamp"/> (Stopwatch ticks) to now.</summary>
+    /// <summary>Records one sync call's duration in seconds, from <paramref name="startTimestamp"/> (Stopwatch ticks) to now.</summary>
     public void RecordSyncLatency(string set, long startTimestamp)
     {
-        var micros = Stopwatch.GetElapsedTime(startTimestamp).Ticks / (double)TimeSpan.TicksPerMicrosecond;
-        SyncCallLatency.Record(micros, new KeyValuePair<string, object?>("set", set));
+        var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+        SyncCallDuration.Record(seconds, new KeyValuePair<string, object?>("set", set));
     }
+
+    /// <summary>Histogram bucket boundaries for call durations in seconds: 1, 2, 5 per decade from 1 µs to 10 s.</summary>
+    private static double[] DurationBuckets() =>
+    [
+        1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3,
+        0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10,
+    ];
 
     // ------------------------------------------------------------------------------------------------------------
     // Observation (runs only when a collector asks; allocation here is fine)

@@ -147,11 +147,47 @@ public sealed class EventSourceTests
         Assert.Equal(1, listener.Count(Ids.FunctionEntry, e => Kind(e) == "async")); // the gate
     }
 
+    /// <summary>What `dotnet-trace collect --providers CrossCore` asks for (it prints it: keywords 0x0, level Informational).</summary>
+    private const EventKeywords PlainProviderKeywords = EventKeywords.None;
+
+    private const EventLevel PlainProviderLevel = EventLevel.Informational;
+
+    /// <summary>An event's own keywords, without the session bits (44-47) the runtime adds for its listeners.</summary>
+    private static EventKeywords ProviderKeywords(EventWrittenEventArgs e) => e.Keywords & (EventKeywords)0x0000_0FFF_FFFF_FFFF;
+
+    [Fact]
+    public void Every_event_a_plain_provider_request_should_get_has_no_keyword_and_every_verbose_event_has_one()
+    {
+        // EventPipe (dotnet-trace) passes an event when its level is within the session's and its keywords are 0 or
+        // intersect the session's mask; a plain `--providers CrossCore` has mask 0, so it gets exactly the events
+        // without keywords. An in-process EventListener reads mask 0 as "all keywords", so the listener tests below
+        // cannot see this rule by themselves: this test checks the declarations it depends on.
+        var events = typeof(CrossCoreEventSource).GetMethods()
+            .Select(m => (m.Name, Attribute: m.GetCustomAttributes(typeof(EventAttribute), false).Cast<EventAttribute>().SingleOrDefault()))
+            .Where(e => e.Attribute is not null)
+            .ToList();
+        Assert.Equal(14, events.Count);
+        Assert.All(events, e =>
+        {
+            if (e.Attribute!.Level <= PlainProviderLevel)
+            {
+                Assert.True(e.Attribute.Keywords == EventKeywords.None, $"{e.Name} has keywords {e.Attribute.Keywords}: a plain request would miss it");
+            }
+            else
+            {
+                Assert.True(e.Attribute.Keywords != EventKeywords.None, $"{e.Name} is Verbose without a keyword: it could not be filtered");
+            }
+        });
+        Assert.Equal(
+            ["CoreOffline", "CoreOnline", "FunctionException", "StuckCall", "Unstuck"],
+            events.Where(e => e.Attribute!.Level <= PlainProviderLevel).Select(e => e.Name).Order());
+    }
+
     [Fact]
     public void Hotplug_and_exceptions_give_their_events()
     {
         var name = Diag.UniqueName("ev-hotplug");
-        using var listener = new CrossCoreListener(name, Keywords.Hotplug | Keywords.Exceptions, EventLevel.Informational);
+        using var listener = new CrossCoreListener(name, PlainProviderKeywords, PlainProviderLevel);
         using var set = NewSet(name);
 
         Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
@@ -174,7 +210,8 @@ public sealed class EventSourceTests
             Assert.Equal(DiagnosticNames.Of(boom), CrossCoreListener.Field(e, "function"));
             Assert.Equal(EventLevel.Warning, e.Level);
         });
-        Assert.Equal(0, listener.Count(Ids.CallQueued)); // keywords filter: only what was asked for
+        Assert.Equal(0, listener.Count(Ids.CallQueued)); // level filter: no Verbose event at Informational
+        Assert.All(listener.Events, e => Assert.Equal(EventKeywords.None, ProviderKeywords(e))); // so EventPipe's mask 0 passes them too
     }
 
     [Fact]
@@ -182,7 +219,7 @@ public sealed class EventSourceTests
     {
         var name = Diag.UniqueName("ev-stuck");
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var listener = new CrossCoreListener(name, Keywords.Stuck, EventLevel.Informational);
+        using var listener = new CrossCoreListener(name, PlainProviderKeywords, PlainProviderLevel);
         using var set = NewSet(name, TimeSpan.FromMilliseconds(100), reports.Enqueue);
         using var gate = new HoldGate();
         var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
@@ -206,6 +243,7 @@ public sealed class EventSourceTests
         Assert.Equal(report.Id, (long)CrossCoreListener.Field(unstuck, "id")!);
         Assert.Equal(EventLevel.Informational, unstuck.Level);
         Assert.Equal(reports.Count(r => !r.IsUnstuck), listener.Count(Ids.StuckCall));
+        Assert.All(listener.Events, e => Assert.Equal(EventKeywords.None, ProviderKeywords(e)));
     }
 
     [Fact]
@@ -214,7 +252,7 @@ public sealed class EventSourceTests
         var name = Diag.UniqueName("ev-switch");
         using var set = NewSet(name);
 
-        using (var stuckOnly = new CrossCoreListener(name, Keywords.Stuck, EventLevel.Informational))
+        using (var stuckOnly = new CrossCoreListener(name, PlainProviderKeywords, PlainProviderLevel))
         {
             Assert.False(CrossCoreEventSource.CallsOn);
             Assert.False(CrossCoreEventSource.RunEventsOn);

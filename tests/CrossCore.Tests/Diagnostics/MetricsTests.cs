@@ -30,12 +30,16 @@ public sealed class MetricsTests
         [
             "crosscore.calls", "crosscore.wakeups", "crosscore.busy_answers", "crosscore.deferred.runs", "crosscore.deferred.coalesced",
             "crosscore.exceptions", "crosscore.stuck_reports", "crosscore.batches", "crosscore.parks", "crosscore.stuck_calls",
-            "crosscore.batch.size", "crosscore.sync_call.latency",
+            "crosscore.batch.size", "crosscore.sync_call.duration",
             "crosscore.core.state", "crosscore.core.calls", "crosscore.core.batches", "crosscore.core.batch.entries",
             "crosscore.core.wakeups", "crosscore.core.stuck_calls",
         ];
         Assert.Equal(expected.Order(), seen.Keys.Order());
-        Assert.Equal("us", seen["crosscore.sync_call.latency"].Unit);
+        Assert.Equal("s", seen["crosscore.sync_call.duration"].Unit); // durations in seconds, as .NET and OpenTelemetry name them
+        var buckets = ((Histogram<double>)seen["crosscore.sync_call.duration"]).Advice?.HistogramBucketBoundaries;
+        Assert.NotNull(buckets);
+        Assert.Equal(1e-6, buckets[0]); // microsecond calls land in buckets, not all in the first default one (5 ms)
+        Assert.True(buckets.Zip(buckets.Skip(1)).All(p => p.First < p.Second));
         Assert.Equal("{entry}", seen["crosscore.batch.size"].Unit);
         Assert.All(seen.Values, i => Assert.False(string.IsNullOrEmpty(i.Description)));
     }
@@ -50,10 +54,13 @@ public sealed class MetricsTests
         var statsBefore = set.GetStatistics();
         var before = m.Observe();
 
+        var loop = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
             set.Invoke(1, Nop, i);
         }
+
+        var loopSeconds = loop.Elapsed.TotalSeconds;
 
         // The core counts a run after the function's release lets the caller go: wait for the count, not the caller.
         Diag.Until(() => set.GetStatistics().SyncCallsRun - statsBefore.SyncCallsRun == n, "the core to count its runs");
@@ -65,6 +72,7 @@ public sealed class MetricsTests
         Assert.Equal(0, Delta("crosscore.calls|kind=async|outcome=ran"));
         Assert.Equal(n, m.LatencyCount);
         Assert.True(m.LatencyMin > 0);
+        Assert.True(m.LatencySum <= loopSeconds, $"durations sum to {m.LatencySum}, the loop took {loopSeconds} s: not seconds");
         Assert.Equal(statsAfter.Batches - statsBefore.Batches, Delta("crosscore.batches"));
         Assert.Equal(Delta("crosscore.batches"), m.BatchCount);
         Assert.Equal(n, m.BatchSum); // every entry of every batch was one of our calls
@@ -285,6 +293,7 @@ public sealed class MetricsTests
         private Dictionary<string, long> _observed = [];
         private long _latencyCount;
         private double _latencyMin = double.MaxValue;
+        private double _latencySum;
         private long _batchCount;
         private long _batchSum;
 
@@ -316,11 +325,12 @@ public sealed class MetricsTests
             });
             _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
             {
-                if (instrument.Name == "crosscore.sync_call.latency" && IsOurs(tags))
+                if (instrument.Name == "crosscore.sync_call.duration" && IsOurs(tags))
                 {
                     lock (_gate)
                     {
                         _latencyCount++;
+                        _latencySum += value;
                         _latencyMin = Math.Min(_latencyMin, value);
                     }
                 }
@@ -335,6 +345,17 @@ public sealed class MetricsTests
                 lock (_gate)
                 {
                     return _latencyCount;
+                }
+            }
+        }
+
+        public double LatencySum
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _latencySum;
                 }
             }
         }

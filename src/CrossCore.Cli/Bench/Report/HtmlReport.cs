@@ -93,7 +93,19 @@ internal static class HtmlReport
         {
             foreach (var row in rows.Where(r => r.TargetMet is not null))
             {
-                var value = $"{Format.Value(row.Median, row.Unit)}; {Format.Ratio(row.RatioToFloor)} floor; best peer / this = {Format.Ratio(row.RatioToBestPeer)}{(row.Note is { } n ? "; " + n : "")}";
+                var parts = new List<string> { Format.Value(row.Median, row.Unit) };
+                if (row.RatioToFloor is { } f)
+                {
+                    parts.Add($"{Format.Ratio(f)} floor");
+                }
+
+                parts.Add(row.RatioToBestPeer is { } p ? $"best peer / this = {Format.Ratio(p)}" : "no peer in this scenario");
+                if (row.Note is { } n)
+                {
+                    parts.Add(n);
+                }
+
+                var value = string.Join("; ", parts);
                 html.Append("<tr><td>").Append(row.Id).Append("</td><td>").Append(E(spec.Key)).Append("</td><td>").Append(E(row.Name))
                     .Append("</td><td>").Append(E(value)).Append("</td><td>").Append(E(row.Target ?? "")).Append("</td><td>")
                     .Append(MetCell(row.TargetMet)).Append("</td></tr>");
@@ -112,7 +124,7 @@ internal static class HtmlReport
 
     private static void AppendScenarioTable(StringBuilder html, List<Measurement> rows)
     {
-        html.Append("<table><tr><th>contender</th><th>role</th><th>median</th><th>min–max</th><th>× floor</th><th>vs peers</th><th>B/op</th><th>p50 / p99 per op</th><th>notes</th></tr>");
+        html.Append("<table><tr><th>contender</th><th>role</th><th>median of round means</th><th>min–max</th><th>× floor</th><th>vs peers</th><th>B/op</th><th>p50 / p99 per op</th><th>notes</th></tr>");
         foreach (var row in rows)
         {
             var peer = row.Role == ContenderRole.CrossCore
@@ -138,11 +150,14 @@ internal static class HtmlReport
     // ----------------------------------------------------------------------------------------------------------------
 
     private const int W = 1060;
-    private const int H = 330;
+    private const int H = 330; // the plot; the legend goes below it, one full-width line per series (nothing cut)
     private const int Left = 78;
-    private const int Right = 360; // legend
+    private const int Right = 24;
     private const int Top = 26;
     private const int Bottom = 40;
+    private const int LegendLine = 18;
+    private const int MinLabelGapX = 56; // px between axis tick labels, so they never run together
+    private const int MinLabelGapY = 16;
 
     private static string CdfChart(List<Measurement> rows, string title)
     {
@@ -150,7 +165,7 @@ internal static class HtmlReport
         var lo = series.Min(r => Stats.Percentile(r.Latencies, 0.001));
         var hi = series.Max(r => Stats.Percentile(r.Latencies, 0.999));
         var (x0, x1) = LogRange(lo, hi);
-        var svg = Begin(title);
+        var svg = Begin(title, series.Count);
         AxisLogX(svg, x0, x1, "ns per round trip (incl. one timestamp)");
         for (var q = 0; q <= 4; q++)
         {
@@ -177,7 +192,7 @@ internal static class HtmlReport
             svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"")
                 .Append(series[i].Role == ContenderRole.CrossCore ? "2.6" : "1.6").Append("\" points=\"").Append(points).Append("\"><title>")
                 .Append(E(tip)).Append("</title></polyline>");
-            Legend(svg, i, color, $"p50 {Format.Value(Stats.Percentile(sorted, 0.5), "ns/op")} · {series[i].Name}", series[i].Role);
+            Legend(svg, i, color, $"{series[i].Name}: per-op p50 {Format.Value(Stats.Percentile(sorted, 0.5), "ns/op")}, p99 {Format.Value(Stats.Percentile(sorted, 0.99), "ns/op")}", series[i].Role);
         }
 
         return End(svg);
@@ -189,7 +204,10 @@ internal static class HtmlReport
         var hi = rows.Max(r => r.Max);
         var (x0, x1) = LogRange(lo, hi);
         var barH = Math.Min(26.0, (H - Top - Bottom) / Math.Max(1.0, rows.Count) - 4);
-        var svg = Begin($"median per contender, whiskers min–max over rounds ({unit}, log scale)");
+        // Each round yields one figure per contender: the round's time / its operations (a mean per op, tail
+        // included). The bar is the median of those figures over the rounds, the whiskers their min and max. In a
+        // latency scenario this is not the median round trip (the CDF's p50): preemptions in the tail raise a mean.
+        var svg = Begin($"mean per op of each round: median over rounds (bar), min–max (whiskers) ({unit}, log scale)", rows.Count);
         AxisLogX(svg, x0, x1, unit);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -203,8 +221,7 @@ internal static class HtmlReport
             svg.Append(Line(X(row.Min), y + (barH / 2), X(row.Max), y + (barH / 2), "#000"));
             svg.Append(Line(X(row.Min), y + 3, X(row.Min), y + barH - 3, "#000"));
             svg.Append(Line(X(row.Max), y + 3, X(row.Max), y + barH - 3, "#000"));
-            svg.Append(Text(X(row.Max) + 4, y + (barH / 2) + 4, Format.Value(row.Median, unit), "start"));
-            Legend(svg, i, color, row.Name, row.Role);
+            Legend(svg, i, color, $"{row.Name}: {Format.Value(row.Median, unit)}", row.Role);
         }
 
         return End(svg);
@@ -220,7 +237,8 @@ internal static class HtmlReport
 
         var (y0, y1) = LogRange(all.Min(), all.Max());
         var n = rows.Max(r => r.Samples.Count);
-        var svg = Begin($"median of each round ({unit}, log scale): the host moves vCPUs, so rounds differ; ratios are paired per round");
+        var svg = Begin($"mean per op of each round ({unit}, log scale): rounds differ as the host moves vCPUs; ratios are paired per round", rows.Count);
+        var labelMinors = (H - Top - Bottom) / (y1 - y0) * Math.Log10(2) >= MinLabelGapY;
         for (var d = (int)Math.Floor(y0); d <= (int)Math.Ceiling(y1); d++)
         {
             foreach (var mult in new[] { 1, 2, 5 })
@@ -234,7 +252,10 @@ internal static class HtmlReport
 
                 var y = Top + ((H - Top - Bottom) * (1 - ((lv - y0) / (y1 - y0))));
                 svg.Append(Line(Left, y, W - Right, y, mult == 1 ? "#ccc" : "#f0f0f0"));
-                svg.Append(Text(Left - 6, y + 4, Short(v, unit), "end"));
+                if (mult == 1 || labelMinors)
+                {
+                    svg.Append(Text(Left - 6, y + 4, Short(v, unit), "end"));
+                }
             }
         }
 
@@ -257,11 +278,12 @@ internal static class HtmlReport
         return End(svg);
     }
 
-    private static StringBuilder Begin(string title)
+    private static StringBuilder Begin(string title, int series)
     {
         var svg = new StringBuilder();
-        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(W).Append("\" height=\"").Append(H)
-            .Append("\" viewBox=\"0 0 ").Append(W).Append(' ').Append(H).Append("\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>");
+        var height = H + 8 + (series * LegendLine);
+        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(W).Append("\" height=\"").Append(height)
+            .Append("\" viewBox=\"0 0 ").Append(W).Append(' ').Append(height).Append("\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>");
         svg.Append(Text(Left, 16, title, "start", "bold"));
         return svg;
     }
@@ -270,17 +292,18 @@ internal static class HtmlReport
 
     private static void Legend(StringBuilder svg, int i, string color, string label, ContenderRole? role)
     {
-        var x = W - Right + 14;
-        var y = Top + 6 + (i * 18);
+        var x = Left;
+        var y = H + 4 + (i * LegendLine);
         svg.Append("<rect x=\"").Append(x).Append("\" y=\"").Append(y).Append("\" width=\"12\" height=\"12\" fill=\"").Append(color).Append("\"/>");
-        var text = label.Length > 46 ? label[..45] + "…" : label;
-        svg.Append(Text(x + 17, y + 10, text, "start", role == ContenderRole.CrossCore ? "bold" : null));
+        svg.Append(Text(x + 17, y + 10, label, "start", role == ContenderRole.CrossCore ? "bold" : null));
     }
 
     private static void AxisLogX(StringBuilder svg, double x0, double x1, string label)
     {
         var yAxis = H - Bottom;
         svg.Append(Line(Left, yAxis, W - Right, yAxis, "#888"));
+        var lastLabel = double.NegativeInfinity;
+        var labelMinors = (W - Left - Right) / (x1 - x0) * Math.Log10(2) >= MinLabelGapX;
         for (var d = (int)Math.Floor(x0); d <= (int)Math.Ceiling(x1); d++)
         {
             foreach (var mult in new[] { 1, 2, 5 })
@@ -294,7 +317,11 @@ internal static class HtmlReport
 
                 var x = Left + ((W - Left - Right) * (lv - x0) / (x1 - x0));
                 svg.Append(Line(x, Top, x, yAxis, mult == 1 ? "#ccc" : "#f0f0f0"));
-                svg.Append(Text(x, yAxis + 15, Short(v, label), "middle"));
+                if ((mult == 1 || labelMinors) && x - lastLabel >= MinLabelGapX)
+                {
+                    svg.Append(Text(x, yAxis + 15, Short(v, label), "middle"));
+                    lastLabel = x;
+                }
             }
         }
 
@@ -304,9 +331,9 @@ internal static class HtmlReport
     private static string Short(double v, string unit) => unit.StartsWith("ns", StringComparison.Ordinal)
         ? v switch
         {
-            < 1000 => v.ToString("0", Inv) + "ns",
-            < 1e6 => (v / 1e3).ToString("0.#", Inv) + "µs",
-            _ => (v / 1e6).ToString("0.#", Inv) + "ms",
+            < 1000 => v.ToString("0", Inv) + " ns",
+            < 1e6 => (v / 1e3).ToString("0.#", Inv) + " µs",
+            _ => (v / 1e6).ToString("0.#", Inv) + " ms",
         }
         : v.ToString("0.##", Inv);
 
