@@ -20,6 +20,62 @@ internal static class Functions
     public static readonly Action<SharedWork> SharedWorkRun = RunSharedWork;
     public static readonly Action<OwnSlot> OwnRun = RunOwn;
     public static readonly Action<int> Noop = static _ => { };
+    public static readonly Func<(Request R, long Id), long> AwaitRunWithResult = RunAwait;
+    public static readonly Action<(Request R, long Id)> AwaitRun = static s => RunAwait(s);
+
+    /// <summary>Spins its core for the given microseconds (handler context): a call queued behind it waits, so a cancellation lands while it is queued.</summary>
+    public static readonly Action<int> Block = static microseconds => FunctionDelay.Spin(microseconds);
+
+    /// <summary>The result an awaited call's function returns: a function of the request id it was given and the core it ran on.</summary>
+    public static long AwaitResult(long id, int core) => unchecked((id * 31) + core + 1);
+
+    /// <summary>
+    /// An awaited call's run. Its state carries the request id it was issued for: a run whose record has since been
+    /// retired by the caller (the task ended canceled or offline, or the call already completed) is a run that must
+    /// never happen (C12).
+    /// </summary>
+    private static long RunAwait((Request R, long Id) s)
+    {
+        var r = s.R;
+        var inFlag = r.In; // the caller's write before the call (O2 publishes it)
+        var engine = r.Engine;
+        var core = engine.Set.CurrentCore;
+        var first = core < 0 || r.MarkRun(core);
+
+        // Full fence above (the Or in MarkRun); pairs with the caller's retiring Exchange of Id followed by its read of
+        // RunBits: either this run sees the retired id, or the caller sees this run's bit.
+        if (Volatile.Read(ref r.Id) != s.Id)
+        {
+            engine.Violations.Add(ViolationKind.RanAfterCancel, Primitive.Await, $"await request {s.Id} ran on core {core} after its caller had finished with it (its task had ended canceled or offline, or it had already completed)");
+            return 0;
+        }
+
+        if (!first)
+        {
+            engine.Violations.Add(ViolationKind.Duplicate, Primitive.Await, $"await request {s.Id} ran twice on core {core}");
+        }
+
+        if (core != r.Intended)
+        {
+            engine.Violations.Add(ViolationKind.WrongCore, Primitive.Await, $"await request {s.Id} for core {r.Intended} ran on core {core}");
+        }
+
+        if (inFlag != 1)
+        {
+            engine.Violations.Add(ViolationKind.MissedCallerWrite, Primitive.Await, $"await request {s.Id} on core {core} did not see the caller's in-flag written before the call");
+        }
+
+        r.RanOn = core;
+        engine.CountExecuted(core);
+        FunctionDelay.Run(engine.Delay);
+        if (engine.Sabotage != Sabotage.SkipOut)
+        {
+            r.Out = 1; // plain: the awaiter must see it through the task's completion
+        }
+
+        Interlocked.Decrement(ref r.Remaining); // the awaiter checks the countdown after the await
+        return AwaitResult(s.Id, core);
+    }
 
     /// <summary>A many-call's or any-call's run: the core id it is told must be the core it runs on.</summary>
     private static void RunRequestOnCore(int told, Request r)

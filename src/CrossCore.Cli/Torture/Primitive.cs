@@ -41,17 +41,23 @@ internal enum Primitive
 
     /// <summary>As <see cref="DeferredOwn"/> with a lazy work (runs at the target's tick).</summary>
     DeferredLazy,
+
+    /// <summary>
+    /// <c>InvokeAsync</c> (with and without a result) to a random core, awaited from an outside thread or from a core's
+    /// task context, with a cancellation racing the core's start of it.
+    /// </summary>
+    Await,
 }
 
 /// <summary>The names used on the command line, in the table and in the JSON.</summary>
 internal static class PrimitiveNames
 {
-    public const int Count = (int)Primitive.DeferredLazy + 1;
+    public const int Count = (int)Primitive.Await + 1;
 
     private static readonly string[] s_names =
     [
         "single", "single_wait", "single_rpc", "async", "async_own", "many", "many_wait", "each_cond", "any", "task",
-        "deferred", "deferred_own", "deferred_lazy",
+        "deferred", "deferred_own", "deferred_lazy", "await",
     ];
 
     public static IReadOnlyList<string> All => s_names;

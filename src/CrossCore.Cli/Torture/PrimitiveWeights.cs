@@ -42,6 +42,7 @@ internal sealed class PrimitiveWeights
         3, // deferred
         2, // deferred_own
         1, // deferred_lazy
+        3, // await
     ]);
 
     public int Total { get; }

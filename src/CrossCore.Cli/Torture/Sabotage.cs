@@ -31,12 +31,15 @@ internal enum Sabotage
 
     /// <summary>Shared deferred works are queued without writing the datum first: the last-trigger check must fire.</summary>
     SkipTrigger,
+
+    /// <summary>After an awaited call ended canceled, the harness runs its function anyway (a late run): "a cancelled call never runs" must fire.</summary>
+    RunCancelled,
 }
 
 internal static class Sabotages
 {
     private static readonly string[] s_names =
-        ["none", "skip-in", "skip-out", "wrong-core", "late-write", "resume-elsewhere", "forget-run", "count-twice", "skip-trigger"];
+        ["none", "skip-in", "skip-out", "wrong-core", "late-write", "resume-elsewhere", "forget-run", "count-twice", "skip-trigger", "run-cancelled"];
 
     public static IReadOnlyList<string> Names => s_names;
 

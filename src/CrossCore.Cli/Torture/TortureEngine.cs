@@ -450,10 +450,17 @@ internal sealed class TortureEngine
                 Busy = total.Busy,
                 Offline = total.Offline,
                 Coalesced = total.Coalesced,
+                Cancelled = total.Cancelled,
                 Errors = Violations.ForPrimitive(p),
                 P50Nanoseconds = total.Latency.Percentile(50),
                 P99Nanoseconds = total.Latency.Percentile(99),
             });
+        }
+
+        var awaited = new PrimitiveStats();
+        foreach (var invoker in Invokers)
+        {
+            awaited.Add(invoker.Stats(Primitive.Await));
         }
 
         var kinds = Violations.NonZero().Select(v => new ViolationResult { Kind = v.Kind.Name(), Count = v.Count, Example = v.Example }).ToList();
@@ -499,6 +506,11 @@ internal sealed class TortureEngine
             StuckExamples = StuckCalls.First,
             Hang = hang,
             Primitives = primitives,
+            AwaitedRan = awaited.Ok,
+            AwaitedCancelledBeforeStart = awaited.Cancelled,
+            AwaitedCancelledWhileQueued = awaited.CancelledQueued,
+            AwaitedCancelTooLate = awaited.CancelTooLate,
+            AwaitedOffline = awaited.Offline,
         };
     }
 

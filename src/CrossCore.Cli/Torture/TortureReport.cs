@@ -66,7 +66,7 @@ internal static class TortureReport
     {
         var table = new Table().Border(ascii ? TableBorder.Ascii : TableBorder.Rounded);
         table.AddColumn("primitive");
-        foreach (var column in new[] { "weight", "attempts", "ok", "busy", "offline", "coalesced", "errors", "p50", "p99" })
+        foreach (var column in new[] { "weight", "attempts", "ok", "busy", "offline", "coalesced", "cancelled", "errors", "p50", "p99" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -81,6 +81,7 @@ internal static class TortureReport
                 N(p.Busy),
                 N(p.Offline),
                 N(p.Coalesced),
+                N(p.Cancelled),
                 p.Errors == 0 ? "0" : (ascii ? N(p.Errors) : $"[red]{N(p.Errors)}[/]"),
                 Latency(p.P50Nanoseconds, ascii),
                 Latency(p.P99Nanoseconds, ascii));
@@ -94,6 +95,8 @@ internal static class TortureReport
             r.Hotplug
                 ? $"hotplug: {N(r.OfflineOps)} offline, {N(r.OnlineOps)} online ({N(r.AllOfflineEpisodes)} all-offline episodes checked)"
                 : "hotplug: off",
+            $"awaited calls: ran {N(r.AwaitedRan)} ({N(r.AwaitedCancelTooLate)} after a cancel that came too late), cancelled before start {N(r.AwaitedCancelledBeforeStart)} " +
+            $"({N(r.AwaitedCancelledWhileQueued)} while queued), offline {N(r.AwaitedOffline)}",
             $"exactly-once: accepted {N(r.Accepted)} runs, executed {N(r.Executed)} in {r.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
             $"stuck-call reports: {N(r.StuckReports)}{(r.StuckReports > 0 ? $" ({N(r.StuckIncidents)} incidents; the first {r.StuckExamples.Count}:)" : "")}",
         };

@@ -107,6 +107,26 @@ internal sealed class TortureResult
     [JsonPropertyName("primitives")]
     public required IReadOnlyList<PrimitiveResult> Primitives { get; init; }
 
+    /// <summary>Awaited calls (InvokeAsync) that ran: exactly once, on their target.</summary>
+    [JsonPropertyName("awaited_ran")]
+    public long AwaitedRan { get; init; }
+
+    /// <summary>Awaited calls whose task ended canceled before the core started them (their function never ran).</summary>
+    [JsonPropertyName("awaited_cancelled_before_start")]
+    public long AwaitedCancelledBeforeStart { get; init; }
+
+    /// <summary>Of those, the ones whose token fired after the call had been queued (the race won by the token).</summary>
+    [JsonPropertyName("awaited_cancelled_while_queued")]
+    public long AwaitedCancelledWhileQueued { get; init; }
+
+    /// <summary>Awaited calls whose token fired after queueing but the core had started them (they completed).</summary>
+    [JsonPropertyName("awaited_cancel_too_late")]
+    public long AwaitedCancelTooLate { get; init; }
+
+    /// <summary>Awaited calls that failed with CoreOfflineException.</summary>
+    [JsonPropertyName("awaited_offline")]
+    public long AwaitedOffline { get; init; }
+
     [JsonIgnore]
     public bool Success => Verdict == "SUCCESS";
 }
@@ -134,6 +154,10 @@ internal sealed class PrimitiveResult
 
     [JsonPropertyName("coalesced")]
     public required long Coalesced { get; init; }
+
+    /// <summary>Awaited calls that ended canceled (0 for the other primitives).</summary>
+    [JsonPropertyName("cancelled")]
+    public long Cancelled { get; init; }
 
     [JsonPropertyName("errors")]
     public required long Errors { get; init; }

@@ -39,6 +39,9 @@ internal enum ViolationKind
     /// <summary>A waiter found its target parked with work in its inbox (a lost wake-up, O7).</summary>
     LostWakeup,
 
+    /// <summary>An awaited call's function ran although its task ended canceled (or offline), or ran after its caller had finished with it (C12).</summary>
+    RanAfterCancel,
+
     /// <summary>No progress: the watchdog ended the run.</summary>
     Hang,
 }
@@ -50,7 +53,7 @@ internal static class ViolationKinds
     private static readonly string[] s_names =
     [
         "wrong-core", "missed-caller-write", "missed-function-write", "lost", "duplicate", "busy-not-seen",
-        "coalesced-not-seen", "last-trigger-lost", "resumed-elsewhere", "wrong-answer", "exception", "lost-wakeup", "hang",
+        "coalesced-not-seen", "last-trigger-lost", "resumed-elsewhere", "wrong-answer", "exception", "lost-wakeup", "ran-after-cancel", "hang",
     ];
 
     public static string Name(this ViolationKind kind) => s_names[(int)kind];

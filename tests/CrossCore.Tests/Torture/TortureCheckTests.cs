@@ -75,6 +75,7 @@ public sealed class TortureCheckTests
     [InlineData("forget-run", "lost")]                 // a run goes uncounted: accepted > executed
     [InlineData("count-twice", "duplicate")]           // a run counts twice: executed > accepted
     [InlineData("skip-trigger", "last-trigger-lost")]  // shared deferred work queued without its datum
+    [InlineData("run-cancelled", "ran-after-cancel")]  // an awaited call that ended canceled runs anyway, later
     public void Each_check_fires_when_the_harness_breaks_its_rule(string sabotage, string kind)
     {
         Assert.True(Sabotages.TryParse(sabotage, out var s));
