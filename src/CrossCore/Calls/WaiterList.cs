@@ -9,7 +9,9 @@ namespace CrossCore.Calls;
 /// </summary>
 internal sealed class WaiterList
 {
-    private readonly Lock _lock = new();
+    // A monitor, not System.Threading.Lock: the Coyote tests' rewriter controls Monitor (lock on an object) but not
+    // Lock, and a thread blocked on an uncontrolled lock stalls the exploration. Registration and WakeAll are cold.
+    private readonly object _lock = new();
     private Parker[] _items = new Parker[2];
     private int _count;
 

@@ -50,11 +50,11 @@ internal sealed class Core
         Counters = new CoreCounters();
         _online.Value = 1;
         _syncContext = new CoreSynchronizationContext(this);
-        _thread = new Thread(ThreadMain)
+        _thread = new Thread(ThreadMain) { IsBackground = true };
+        if (SchedulerSeams.NameCoreThreads)
         {
-            IsBackground = true,
-            Name = $"{set.Options.Name} core {id}",
-        };
+            _thread.Name = $"{set.Options.Name} core {id}";
+        }
     }
 
     /// <summary>The owning set.</summary>
@@ -743,7 +743,7 @@ internal sealed class Core
     /// <summary>Waits for the thread to finish.</summary>
     public void Join()
     {
-        _stopped.Wait();
+        SchedulerSeams.WaitForEvent(_stopped);
         _thread.Join();
     }
 

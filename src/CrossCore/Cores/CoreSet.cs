@@ -58,7 +58,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
         {
             ready.Reset();
             core.Start(ready);
-            ready.Wait();
+            SchedulerSeams.WaitForEvent(ready);
         }
 
         CrossCoreMetrics.Register(this);
@@ -155,7 +155,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
         // read "not disposed" before it is handled by the closed-inbox path (Core.Enqueue returns false).
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _disposeDone.Wait();
+            SchedulerSeams.WaitForEvent(_disposeDone);
             return;
         }
 
