@@ -42,6 +42,12 @@ public static class Harness
         }
     }
 
+    /// <summary>
+    /// Waits (a controlled wait: the operation is paused until the condition holds) without helping the library:
+    /// unlike a Dispose, it sends no wake-up, so a lost wake-up stays lost and Coyote reports the deadlock.
+    /// </summary>
+    public static void WaitUntil(Func<bool> condition) => SpinWait.SpinUntil(condition);
+
     /// <summary>A SPEC check: fails the Coyote iteration with <paramref name="message"/> if it does not hold.</summary>
     public static void Check(bool condition, string message) => Specification.Assert(condition, message);
 }
