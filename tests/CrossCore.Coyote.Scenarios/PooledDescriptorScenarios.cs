@@ -29,7 +29,8 @@ public static class PooledDescriptorScenarios
                 // re-thrown to the caller (§6)
             }
 
-            set.CallSingle(1, () => Check(Interlocked.Increment(ref laterRuns) == 1, "the waiting call's function ran twice"));
+            // State type int, as OnEachCore's above: the same pooled descriptor for core 1 (CallPool<int>.Sync(1)).
+            set.CallSingle<int>(1, _ => Check(Interlocked.Increment(ref laterRuns) == 1, "the waiting call's function ran twice"), 0);
             Check(Volatile.Read(ref laterRuns) == 1, "the waiting call returned before its function ran");
         });
         caller.Join();
