@@ -8,10 +8,10 @@ namespace CrossCore;
 /// </summary>
 internal sealed class WaiterList
 {
-    // A monitor, not System.Threading.Lock: a Lock allocates its wait event on the managed heap the first time a
-    // thread blocks on it (56 bytes per Lock, more the first time in a process), which happens when the runner's
-    // WakeAll and a Sync caller's Add or Remove meet and the holder is preempted; P4 forbids any allocation on the
-    // deferred work's queue-and-sync path. A monitor's contended wait allocates nothing on the managed heap.
+    // A monitor, not System.Threading.Lock, for two reasons. A Lock allocates its wait event on the managed heap the
+    // first time a thread blocks on it (56 bytes per Lock, more the first time in a process), which happens when the
+    // runner's WakeAll and a Sync caller's Add or Remove meet and the holder is preempted; P4 forbids any allocation on
+    // the deferred work's queue-and-sync path. And the Coyote tests' rewriter controls Monitor but not Lock.
     private readonly object _lock = new();
     private Parker[] _items = new Parker[2];
     private int _count;

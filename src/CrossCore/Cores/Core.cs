@@ -48,11 +48,11 @@ internal sealed class Core
         _online.Value = 1;
         _syncContext = new CoreSynchronizationContext(this);
         TaskScheduler = new CoreTaskScheduler(this);
-        _thread = new Thread(ThreadMain)
+        _thread = new Thread(ThreadMain) { IsBackground = true };
+        if (SchedulerSeams.NameCoreThreads)
         {
-            IsBackground = true,
-            Name = $"{set.Options.Name} core {id}",
-        };
+            _thread.Name = $"{set.Options.Name} core {id}";
+        }
     }
 
     /// <summary>The owning set.</summary>

@@ -58,7 +58,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
         {
             ready.Reset();
             core.Start(ready);
-            ready.Wait();
+            SchedulerSeams.WaitForEvent(ready);
         }
 
         Telemetry.Metrics.Register(this);

@@ -1,0 +1,52 @@
+using Microsoft.Coyote.Specifications;
+
+namespace CrossCore.Coyote.Scenarios;
+
+/// <summary>What every scenario shares: a set the controlled scheduler can drive, racer threads, checks.</summary>
+public static class Harness
+{
+    /// <summary>
+    /// A set for systematic testing: no polling (a core with nothing to do parks at once, so every wake-up path is
+    /// taken), no stuck-call reports (a parked waiter then never wakes on a timer: under Coyote a lost wake-up is a
+    /// deadlock the scheduler reports, not a stall). The seams (Cores/SchedulerSeams.cs) are pointed at what the scheduler sees.
+    /// </summary>
+    public static CoreSet NewSet(int cores)
+    {
+        // SpinWait.SpinUntil is rewritten into a controlled wait (the operation is paused until the condition holds).
+        SchedulerSeams.WaitForEvent = static e => SpinWait.SpinUntil(new EventIsSet(e).Evaluate);
+        SchedulerSeams.NameCoreThreads = false; // Coyote knows its threads by the names it gave them
+        return new CoreSet(new CoreSetOptions
+        {
+            CoreCount = cores,
+            PollDuration = TimeSpan.Zero,
+            StuckCallTimeout = TimeSpan.Zero,
+            Name = "coyote",
+        });
+    }
+
+    /// <summary>Starts a thread outside the set (a controlled operation once this assembly is rewritten).</summary>
+    public static Thread Start(Action body)
+    {
+        var thread = new Thread(() => body()) { IsBackground = true };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>Joins every thread.</summary>
+    public static void JoinAll(params Thread[] threads)
+    {
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+    }
+
+    /// <summary>
+    /// Waits (a controlled wait: the operation is paused until the condition holds) without helping the library:
+    /// unlike a Dispose, it sends no wake-up, so a lost wake-up stays lost and Coyote reports the deadlock.
+    /// </summary>
+    public static void WaitUntil(Func<bool> condition) => SpinWait.SpinUntil(condition);
+
+    /// <summary>A SPEC check: fails the Coyote iteration with <paramref name="message"/> if it does not hold.</summary>
+    public static void Check(bool condition, string message) => Specification.Assert(condition, message);
+}

@@ -1,0 +1,39 @@
+using CrossCore.Coyote.Support;
+using Xunit.Abstractions;
+
+namespace CrossCore.Coyote;
+
+/// <summary>Deferred work under Coyote (C7, O6): claim while running, re-queue, two cores, Sync.</summary>
+public sealed class DeferredTests(ITestOutputHelper output)
+{
+    private const string TwoCores = "DeferredScenarios.QueueFromTwoThreadsToTwoCores";
+    private const string Requeue = "DeferredScenarios.RequeueFromItsOwnFunction";
+    private const string Sync = "DeferredScenarios.SyncWaitsForEveryRunStartedBeforeIt";
+
+    [Fact]
+    public void Queues_from_two_threads_to_two_cores_run_once_per_claim_and_a_coalesced_write_is_seen() =>
+        Verdict.Passes(CoyoteRunner.Real, TwoCores, 150, output, memoryAccesses: true);
+
+    [Fact]
+    public void A_work_requeued_by_its_own_function_and_from_outside_runs_once_per_claim() =>
+        Verdict.Passes(CoyoteRunner.Real, Requeue, 150, output, memoryAccesses: true);
+
+    [Fact]
+    public void Mutant_seed_2_early_read_of_Pending_is_found() =>
+        Verdict.Finds("M4-early-pending-read", TwoCores, 300, output, memoryAccesses: true);
+
+    [Fact]
+    public void Mutant_2019_cas_loop_claim_is_invisible_under_sequential_consistency()
+    {
+        // The kernel's 2019 bug was a missing barrier on a failed cmpxchg: a fence bug, which Coyote cannot see (it
+        // explores sequentially consistent interleavings). This pins that limit: the loop is logically correct.
+        var result = CoyoteRunner.Explore("M5-cas-loop-claim", TwoCores, 150, output, memoryAccesses: true);
+        Assert.False(result.FoundBug, $"the CAS-loop claim failed under SC: {result.Bug}");
+    }
+
+    // Fails on this branch (the kernel's irq_work_sync corner, issue 17 item 2): Coyote finds it at schedule 24 and
+    // replays it ("Sync returned while run 1, started before it, still ran"). The exact Sync is made on i17-engine.
+    [Fact]
+    public void Sync_is_exact_when_a_second_run_executes_on_another_core() =>
+        Verdict.Passes(CoyoteRunner.Real, Sync, 200, output);
+}

@@ -1,0 +1,129 @@
+using System.Reflection;
+using Microsoft.Coyote;
+using Microsoft.Coyote.Logging;
+using Microsoft.Coyote.Rewriting;
+using Microsoft.Coyote.SystematicTesting;
+using Xunit.Abstractions;
+
+namespace CrossCore.Coyote.Support;
+
+/// <summary>
+/// Runs one scenario of a variant under Coyote's TestingEngine: a bounded number of schedules from a fixed seed (so a
+/// run is reproducible), and on a bug the failing schedule is replayed and printed.
+/// </summary>
+internal static class CoyoteRunner
+{
+    /// <summary>The variant built from the shipped CrossCore.dll.</summary>
+    public const string Real = "real";
+
+    /// <summary>Explores <paramref name="scenario"/> ("Type.Method" in the scenario assembly) of <paramref name="variant"/>.</summary>
+    /// <param name="variant">"real", or a mutant's id (tests/CrossCore.Mutants/mutants/&lt;id&gt;.mutant).</param>
+    /// <param name="scenario">The scenario, "DescriptorScenarios.ThreeRacersOnOneDescriptor".</param>
+    /// <param name="iterations">How many schedules at most.</param>
+    /// <param name="output">Where the report, the schedule and its replay are printed.</param>
+    /// <param name="memoryAccesses">Also interleave at plain field loads and stores (for races on plain fields).</param>
+    public static Exploration Explore(string variant, string scenario, uint iterations, ITestOutputHelper output, bool memoryAccesses = false)
+    {
+        var test = Load(variant, scenario);
+        var configuration = Configure(iterations, memoryAccesses);
+        using var engine = TestingEngine.Create(configuration, test);
+        if (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_DEBUG") != "1")
+        {
+            engine.SetLogger(new MemoryLogger(VerbosityLevel.Warning));
+        }
+
+        engine.Run();
+
+        var report = engine.TestReport;
+        var explored = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths;
+        output.WriteLine($"{variant}: {scenario}: {explored} schedule(s) explored, {report.NumOfFoundBugs} bug(s), " +
+            $"at most {report.MaxControlledOperations} controlled operations and {Math.Max(report.MaxExploredFairSteps, report.MaxExploredUnfairSteps)} steps in a schedule");
+        foreach (var invocation in report.UncontrolledInvocations)
+        {
+            output.WriteLine($"uncontrolled: {invocation}");
+        }
+
+        foreach (var error in report.InternalErrors)
+        {
+            output.WriteLine($"coyote internal error: {error}");
+        }
+        if (report.NumOfFoundBugs == 0)
+        {
+            return new Exploration(explored, null, null, null);
+        }
+
+        var bug = string.Join(Environment.NewLine, report.BugReports);
+        var trace = engine.ReproducibleTrace;
+        output.WriteLine($"bug found in schedule {explored}: {bug}");
+
+        // Replay the failing schedule: the same interleaving, step by step, with Coyote's log of it.
+        var replayConfiguration = Configure(1, memoryAccesses).WithReproducibleTrace(trace).WithVerbosityEnabled(VerbosityLevel.Info);
+        using var replay = TestingEngine.Create(replayConfiguration, test);
+        var replayLog = new MemoryLogger(VerbosityLevel.Info);
+        replay.SetLogger(replayLog);
+        replay.Run();
+        var replayed = replay.TestReport.NumOfFoundBugs > 0 ? string.Join(Environment.NewLine, replay.TestReport.BugReports) : null;
+        output.WriteLine($"replay of the failing schedule: {replayed ?? "did not reproduce"}");
+        output.WriteLine("---- the failing schedule, as replayed (Coyote's log) ----");
+        output.WriteLine(Tail(replayLog.ToString(), 12_000));
+        output.WriteLine("---- the failing schedule: each context switch (step: from operation -> to operation, at what) ----");
+        output.WriteLine(Switches(trace));
+        output.WriteLine("(the full reproducible trace replays with Configuration.WithReproducibleTrace)");
+        return new Exploration(explored, bug, trace, replayed);
+    }
+
+    private static Configuration Configure(uint iterations, bool memoryAccesses) =>
+        (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_DEBUG") == "1"
+            ? Configuration.Create().WithVerbosityEnabled(VerbosityLevel.Debug).WithConsoleLoggingEnabled()
+            : Configuration.Create())
+            .WithTestingIterations(iterations)
+            .WithRandomGeneratorSeed(16)        // reproducible: the same schedules on every run
+            .WithPrioritizationStrategy(isFair: false, priorityChangeBound: 10) // PCT: few preemptions, placed well
+            .WithMemoryAccessRaceCheckingEnabled(memoryAccesses)
+            .WithMaxSchedulingSteps(20_000)
+            .WithDeadlockTimeout(5_000)         // real time Coyote waits before it calls an uncontrolled stall a deadlock
+            .WithPotentialDeadlocksReportedAsBugs(true)
+            .WithTelemetryEnabled(false);
+
+    private static Action Load(string variant, string scenario)
+    {
+        var assembly = VariantLoadContext.Scenarios(variant);
+        var crossCore = assembly.GetReferencedAssemblies().Single(a => a.Name == "CrossCore");
+        var library = AssemblyLoadContextOf(assembly).LoadFromAssemblyName(crossCore);
+        foreach (var a in new[] { assembly, library })
+        {
+            if (!RewritingEngine.IsAssemblyRewritten(a))
+            {
+                throw new InvalidOperationException($"{a.Location} is not rewritten by Coyote: it would run uncontrolled and find nothing.");
+            }
+        }
+
+        var dot = scenario.LastIndexOf('.');
+        var type = assembly.GetType("CrossCore.Coyote.Scenarios." + scenario[..dot], throwOnError: true)!;
+        var method = type.GetMethod(scenario[(dot + 1)..], BindingFlags.Public | BindingFlags.Static)
+            ?? throw new InvalidOperationException($"No scenario {scenario}.");
+        return method.CreateDelegate<Action>();
+    }
+
+    private static System.Runtime.Loader.AssemblyLoadContext AssemblyLoadContextOf(Assembly assembly) =>
+        System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(assembly)!;
+
+    /// <summary>The steps of a reproducible trace where the scheduler switched operations: the schedule, readable.</summary>
+    private static string Switches(string trace)
+    {
+        var text = new System.Text.StringBuilder();
+        var step = 0;
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(trace, @"op\((\d+):\d+\),sp\((\w+)\),next\((\d+):\d+\)"))
+        {
+            step++;
+            if (m.Groups[1].Value != m.Groups[3].Value)
+            {
+                text.Append($"step {step}: op {m.Groups[1].Value} -> op {m.Groups[3].Value} at {m.Groups[2].Value}").AppendLine();
+            }
+        }
+
+        return Tail(text.ToString(), 8_000);
+    }
+
+    private static string Tail(string text, int max) => text.Length <= max ? text : "…" + text[^max..];
+}
