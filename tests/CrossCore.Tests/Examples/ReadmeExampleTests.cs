@@ -13,13 +13,17 @@ public sealed class ReadmeExampleTests
         public int TlbFlushes;
         public int Polls;
 
+        public int Probes;
+
         public void Rebalance() => Rebalanced++;
 
-        public void FlushTlb() => Interlocked.Increment(ref TlbFlushes);
+        public void FlushTlb(int core) => Interlocked.Increment(ref TlbFlushes);
 
         public bool IsDirty(int core) => core % 2 == 0;
 
-        public void Flush() => Interlocked.Increment(ref Flushed);
+        public void Flush(int core) => Interlocked.Increment(ref Flushed);
+
+        public void Probe(int core) => Interlocked.Increment(ref Probes);
 
         public void Poll()
         {
@@ -51,25 +55,52 @@ public sealed class ReadmeExampleTests
     }
 
     [Fact]
-    public async Task The_usage_example_runs_as_documented()
+    public async Task The_key_value_store_example_gets_and_sets_through_the_owning_cores()
+    {
+        await using var store = new KvStore(4);
+        for (var i = 0; i < 1_000; i++)
+        {
+            await store.SetAsync($"key{i}", $"value{i}");
+        }
+
+        Assert.Equal("value7", store.Get("key7"));
+        Assert.Equal("value999", await store.GetAsync("key999"));
+        Assert.Null(store.Get("missing"));
+        Assert.Equal(1_000, store.Count());
+    }
+
+    [Fact]
+    public async Task The_usage_examples_run_as_documented()
     {
         using var set = new CoreSet(new CoreSetOptions { CoreCount = 4, PinToHardwareCpus = true });
-
         var shard = new Shard();
-        set.Invoke(2, static s => s.Rebalance(), shard);
 
-        set.InvokeMany(null, static (_, s) => s.FlushTlb(), shard);
-        set.InvokeOnEach(null, static (core, s) => s.IsDirty(core), static (_, s) => s.Flush(), shard);
+        set.Post(2, static s => s.Rebalance(), shard);
 
         var kick = new CallDescriptor<Shard>(static s => s.Poll(), shard);
         shard.Pending = true;
         _ = set.TryPost(3, kick);
 
-        var total = await set.RunAsync(1, async () => await shard.SumAsync());
+        var ran = new CoreMask();
+        int n = set.InvokeMany(null, static (core, s) => s.FlushTlb(core), shard, ran);
+        set.InvokeOnEach(null, static (core, s) => s.IsDirty(core), static (core, s) => s.Flush(core), shard);
+        int chosen = set.InvokeAny(CoreMask.Of(1, 2), static (core, s) => s.Probe(core), shard);
 
+        var total = await set.RunAsync(1, static async s => await s.SumAsync(), shard);
+        var onCore2 = new TaskFactory(set.GetTaskScheduler(2));
+        Assert.Equal(2, await onCore2.StartNew(() => set.CurrentCore));
+        await set.TakeOfflineAsync(3);
+        Assert.Equal(HotplugResult.Done, set.BringOnline(3));
+
+        Assert.Equal(4, n);                  // from a thread outside the set: every core
+        Assert.Equal([0, 1, 2, 3], ran.ToArray());
+        Assert.Equal(4, shard.TlbFlushes);
+        Assert.Equal(2, shard.Flushed);      // cores 0 and 2
+        Assert.Contains(chosen, new[] { 1, 2 });
+        Assert.Equal(1, shard.Probes);
+        // The post to core 2 ran no later than the batch of InvokeMany's call there, which ended before core 2 took the
+        // batch with InvokeOnEach's call: so it ran before SumAsync read it.
         Assert.Equal(1, shard.Rebalanced);
-        Assert.Equal(4, shard.TlbFlushes);  // from a thread outside the set: every core
-        Assert.Equal(2, shard.Flushed);     // cores 0 and 2
         Assert.Equal(3, total);
         Support.Wait.Until(() => Volatile.Read(ref shard.Polls) == 1);
     }
