@@ -144,6 +144,11 @@ internal static class TortureRuns
         }
 
         using var process = Process.Start(start)!;
+
+        // A hard bound on the whole exchange, wherever the test thread is waiting (reading the seed line, sending the
+        // signal, reading the rest): killing the child closes its pipes, which ends every read below. A hang detector
+        // only, far beyond any normal run.
+        using var watchdog = new Timer(static p => KillQuietly((Process)p!), process, timeout + TimeSpan.FromSeconds(60), Timeout.InfiniteTimeSpan);
         var stderr = process.StandardError.ReadToEndAsync();
         var output = new StringBuilder();
         string? line;
@@ -179,6 +184,18 @@ internal static class TortureRuns
         }
 
         return new CliRun(process.ExitCode, output.ToString(), document);
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
     }
 
     /// <summary>Runs the CLI with <paramref name="args"/> (any command) to its end: exit code and all its output.</summary>
