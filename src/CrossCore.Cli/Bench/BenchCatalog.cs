@@ -38,6 +38,7 @@ internal static class BenchCatalog
             [
                 new RawPingPong(p),
                 new CrossCoreSyncPingPong(p, parked: false),
+                new CrossCoreSyncPingPong(p, parked: false, withResult: true),
                 new CrossCoreCoreToCorePingPong(p),
                 new ChannelSpinPingPong(p),
                 new ChannelAwaitPingPong(p),
@@ -46,6 +47,16 @@ internal static class BenchCatalog
                 new TaskRunRoundTrip(p),
             ],
             new TargetSpec("≤ 1.5× raw ping-pong; ≥ 2.5× faster than the best Channel<T> ping-pong", 1.5, 2.5)),
+
+        new("P7", "latency/await", "Awaited round trip (InvokeAsync) vs Channel<T> await ping-pong and await Task.Run", "ns/op", ScenarioKind.Latency, 5,
+            p =>
+            [
+                new CrossCoreInvokeAsyncRoundTrip(p, fromCore: false),
+                new CrossCoreInvokeAsyncRoundTrip(p, fromCore: true),
+                new ChannelAwaitPingPong(p),
+                new TaskRunRoundTrip(p),
+            ],
+            new TargetSpec("faster than the best Channel<T> await ping-pong; 0 B/op", null, 1.0, AppliesTo: "CrossCore InvokeAsync")),
 
         new("P3", "latency/parked", "Round trip to a parked core (poll duration 0)", "ns/op", ScenarioKind.Latency, 30,
             p =>

@@ -356,6 +356,8 @@ internal static class BenchRunner
             ("throughput/broadcast", r => r.Name.StartsWith("CrossCore InvokeMany", StringComparison.Ordinal), "many-call (InvokeMany)"),
             ("throughput/broadcast", r => r.Name.StartsWith("CrossCore InvokeOnEach", StringComparison.Ordinal), "InvokeOnEach from a core (from RunAsync task context)"),
             ("throughput/coalescing", r => r.Name.StartsWith("CrossCore DeferredWork", StringComparison.Ordinal), "deferred work queue + run (reused work)"),
+            ("latency/await", r => r.Name.StartsWith("CrossCore InvokeAsync, outside", StringComparison.Ordinal), "awaited call (InvokeAsync), outside async method → core"),
+            ("latency/await", r => r.Name.StartsWith("CrossCore InvokeAsync, core 0", StringComparison.Ordinal), "awaited call core → core (from RunAsync task context)"),
         };
 
         foreach (var (scenario, pick, label) in wanted)

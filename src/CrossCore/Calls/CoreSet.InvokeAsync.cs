@@ -63,7 +63,7 @@ public sealed partial class CoreSet
     public ValueTask InvokeAsync<TState>(int core, Action<TState> action, TState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return AsVoid(InvokeAsyncOn(GetCore(core), CallFunction<TState, VoidResult>.Of(action), state, cancellationToken));
+        return InvokeAsyncVoidOn(GetCore(core), CallFunction<TState, VoidResult>.Of(action), state, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="action"/> on <paramref name="core"/> and returns a task that completes after it ran; see <see cref="InvokeAsync{TState, TResult}(int, Func{TState, TResult}, TState, CancellationToken)"/>.</summary>
@@ -77,7 +77,7 @@ public sealed partial class CoreSet
     public ValueTask InvokeAsync(int core, Action action, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return AsVoid(InvokeAsyncOn(GetCore(core), CallFunction<Action, VoidResult>.Of(static a => a()), action, cancellationToken));
+        return InvokeAsyncVoidOn(GetCore(core), CallFunction<Action, VoidResult>.Of(static a => a()), action, cancellationToken);
     }
 
     /// <summary>
@@ -160,16 +160,57 @@ public sealed partial class CoreSet
     /// <summary>The awaitable call (C12). False, with nothing queued, if the core is offline.</summary>
     private bool TryInvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken, out ValueTask<TResult> task)
     {
+        if (!TryStartAsync(target, function, state, cancellationToken, out var call, out var version, out task))
+        {
+            return false;
+        }
+
+        if (call is not null)
+        {
+            task = new ValueTask<TResult>(call, version);
+        }
+
+        return true;
+    }
+
+    /// <summary>The void form: the same pooled source behind a non-generic <see cref="ValueTask"/> (no wrapper, so its
+    /// continuation is scheduled exactly as the generic one's).</summary>
+    private ValueTask InvokeAsyncVoidOn<TState>(Core target, CallFunction<TState, VoidResult> function, TState state, CancellationToken cancellationToken)
+    {
+        if (!TryStartAsync(target, function, state, cancellationToken, out var call, out var version, out var done))
+        {
+            return ValueTask.FromException(new CoreOfflineException(target.Id));
+        }
+
+        if (call is not null)
+        {
+            return new ValueTask(call, version);
+        }
+
+        return done.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(done.AsTask());
+    }
+
+    /// <summary>
+    /// Starts an awaitable call: false if the core is offline; else either a queued pooled <paramref name="call"/> with
+    /// its <paramref name="version"/>, or (cancelled already, or inline on the caller's own core) a finished
+    /// <paramref name="done"/>.
+    /// </summary>
+    private bool TryStartAsync<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken,
+        out AwaitableCall<TState, TResult>? call, out short version, out ValueTask<TResult> done)
+    {
+        call = null;
+        version = 0;
+        done = default;
         if (cancellationToken.IsCancellationRequested)
         {
-            task = ValueTask.FromCanceled<TResult>(cancellationToken);
+            done = ValueTask.FromCanceled<TResult>(cancellationToken);
             return true;
         }
 
         if (!target.IsOnline)
         {
             Telemetry.Offline(target, EntryKind.Sync); // D3: counted on the cold path only
-            task = default;
+            done = default;
             return false;
         }
 
@@ -178,11 +219,11 @@ public sealed partial class CoreSet
         {
             try
             {
-                task = new ValueTask<TResult>(target.RunInlineCall(function, state)); // C6
+                done = new ValueTask<TResult>(target.RunInlineCall(function, state)); // C6
             }
             catch (Exception ex)
             {
-                task = ValueTask.FromException<TResult>(ex);
+                done = ValueTask.FromException<TResult>(ex);
             }
 
             return true;
@@ -190,36 +231,22 @@ public sealed partial class CoreSet
 
         // From a core's task context the completion travels back to that core (its continuation resumes there).
         var home = here is not null && SynchronizationContext.Current == here.SynchronizationContext ? here : null;
-        var call = AwaitablePool<TState, TResult>.Rent();
+        call = AwaitablePool<TState, TResult>.Rent();
         call.Arm(function, state, target.Id, home);
         if (cancellationToken.CanBeCanceled)
         {
             call.RegisterCancellation(cancellationToken);
         }
 
-        var version = call.Version;
+        version = call.Version;
         if (!target.Enqueue(call))
         {
             call.RunDetached(this); // the set was disposed under us: run it here, nothing accepted is lost (C9)
         }
 
-        task = new ValueTask<TResult>(call, version);
+        done = default;
         return true;
     }
-
-    private static ValueTask AsVoid(ValueTask<VoidResult> task)
-    {
-        if (task.IsCompletedSuccessfully)
-        {
-            _ = task.Result; // reads the outcome, so a pooled source is released
-            return ValueTask.CompletedTask;
-        }
-
-        return AwaitVoid(task);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask AwaitVoid(ValueTask<VoidResult> task) => await task.ConfigureAwait(false);
 
     /// <summary>
     /// The awaitable many-calls: targets chosen (conditions evaluated) before anything is queued, each part queued as

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace CrossCore.Cli.Bench.Report;
 
 /// <summary>
-/// <c>--json</c>: a list of objects, one per measurement. Every object has <c>id</c> (P1..P6), <c>scenario</c>,
+/// <c>--json</c>: a list of objects, one per measurement. Every object has <c>id</c> (P1..P7), <c>scenario</c>,
 /// <c>name</c>, <c>role</c>, <c>median</c>, <c>min</c>, <c>max</c>, <c>unit</c>, <c>ratio_to_floor</c>,
 /// <c>ratio_to_best_peer</c>, <c>bytes_per_op</c> (null where they do not apply), plus the details documented in
 /// docs/PERFORMANCE.md.

@@ -18,17 +18,22 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
     private readonly PaddedCounter _state = new();
     private readonly StatsProbe _probe;
     private readonly bool _parked;
+    private readonly bool _withResult;
 
-    /// <summary>Starts a two-core set; core 1 is the target. <paramref name="parked"/>: poll duration zero.</summary>
-    public CrossCoreSyncPingPong(Placement placement, bool parked)
+    /// <summary>Starts a two-core set; core 1 is the target. <paramref name="parked"/>: poll duration zero.
+    /// <paramref name="withResult"/>: call <c>Invoke&lt;TState, TResult&gt;</c> and use the returned count (P7's check
+    /// that a result costs nothing measurable over the void call).</summary>
+    public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false)
     {
         _parked = parked;
+        _withResult = withResult;
         _set = new CoreSet(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null));
         _probe = new StatsProbe(_set);
     }
 
     /// <inheritdoc/>
-    public override string Name => _parked ? "CrossCore Invoke to a parked core" : "CrossCore Invoke, outside thread → core";
+    public override string Name => _parked ? "CrossCore Invoke to a parked core"
+        : _withResult ? "CrossCore Invoke<TResult>, outside thread → core" : "CrossCore Invoke, outside thread → core";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.CrossCore;
@@ -77,6 +82,11 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
             return ParkedLoop(ops, clock);
         }
 
+        if (_withResult)
+        {
+            return ResultLoop(ops, clock);
+        }
+
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < ops; i++)
         {
@@ -85,6 +95,24 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
         }
 
         return Stopwatch.GetTimestamp() - start;
+    }
+
+    private long ResultLoop<TClock>(int ops, TClock clock)
+        where TClock : struct, IOpClock
+    {
+        var set = _set;
+        var state = _state;
+        long last = 0;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < ops; i++)
+        {
+            last = set.Invoke(Target, static c => ++c.Value, state);
+            clock.Tick(i);
+        }
+
+        var elapsed = Stopwatch.GetTimestamp() - start;
+        GC.KeepAlive(last);
+        return elapsed;
     }
 
     private long ParkedLoop<TClock>(int ops, TClock clock)
