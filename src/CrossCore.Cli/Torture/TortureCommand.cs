@@ -239,6 +239,9 @@ internal static class TortureCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
+        // The seed before anything runs: a run that hangs or dies while starting can still be reproduced.
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"crosscore torture: seed {options.Seed}, starting"));
+        Console.Out.Flush();
         engine.Start();
         var header = TortureReport.Header(options, engine.Invokers.Length, engine.CoreInvokers, engine.Set);
         console.WriteLine(header); // first, in every mode: the seed reproduces a run that never reaches its report
