@@ -137,7 +137,15 @@ internal static class TortureRuns
     public static CliRun RunCliAndSignal(string signal, TimeSpan timeout, params string[] args)
     {
         var json = Path.Combine(Path.GetTempPath(), $"crosscore-torture-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+
+        // A process started from a non-interactive shell's background job inherits SIGINT as ignored, and an ignored
+        // signal stays ignored across exec, so the child would never see the Ctrl-C this test sends (the run then goes
+        // on for its 600 s). Start the child through a one-line python3 launcher that restores SIGINT's default first,
+        // as a terminal would have it. (python3 is on the CI machine: .ci/run uses it.)
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+        start.ArgumentList.Add(DotnetHost());
         foreach (var arg in new[] { "exec", typeof(TortureEngine).Assembly.Location, "torture" }.Concat(args).Concat(["--json", json]))
         {
             start.ArgumentList.Add(arg);
