@@ -88,7 +88,7 @@ internal static class CoyoteRunner
     private static Action Load(string variant, string scenario)
     {
         var assembly = VariantLoadContext.Scenarios(variant);
-        var crossCore = assembly.GetReferencedAssemblies().Single(a => a.Name == "CrossCore");
+        var crossCore = assembly.GetReferencedAssemblies().First(a => a.Name == "CrossCore"); // a mutant build may list the reference twice (same name)
         var library = AssemblyLoadContextOf(assembly).LoadFromAssemblyName(crossCore);
         foreach (var a in new[] { assembly, library })
         {
