@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace CrossCore;
 
-/// <summary>Options of a <see cref="CoreSet"/> (C10). Immutable once the set is built, except where noted.</summary>
+/// <summary>Options of a <see cref="CoreSet"/>. Immutable once the set is built, except where noted.</summary>
 public sealed class CoreSetOptions
 {
     /// <summary>How many cores (worker threads). Default: <see cref="Environment.ProcessorCount"/>. May exceed the

@@ -10,13 +10,13 @@ namespace CrossCore;
 /// <remarks>
 /// <para>State (flags word, kernel names): free (0) → claimed (Pending|Busy, by the queuer) → pending (on a list)
 /// → busy (Busy: its function runs) → free, or → claimed again if someone queued it while it ran.</para>
-/// <para>Claiming is one atomic OR of Pending|Busy, a full fence in every outcome (O6). If Pending was already set
+/// <para>Claiming is one atomic OR of Pending|Busy, a full fence in every outcome. If Pending was already set
 /// the queue coalesces and answers <see cref="QueueResult.Coalesced"/>: the pending run sees the caller's earlier
 /// writes, because the runner clears Pending, takes a full fence, then runs the function. A queue made while the
 /// function runs (busy, not pending) succeeds, and the work runs again (the 2012 fix): the claim decides only on the
 /// value the atomic operation returns, never on an earlier plain read.</para>
 /// <para>The runner clears Busy with a CAS against the value it expects, so a claim made while the function ran
-/// survives; it never touches the work after that CAS (O5), so the work may be reused or dropped by its owner as
+/// survives; it never touches the work after that CAS, so the work may be reused or dropped by its owner as
 /// soon as <see cref="IsBusy"/> reads false (but see <see cref="Sync"/>). Do not rely on a function freeing its own
 /// work: the runner still owns the flags while the function runs.</para>
 /// </remarks>
