@@ -12,6 +12,9 @@ root="$(pwd)"
 
 fail() { echo "check-package: FAIL: $*" >&2; exit 1; }
 
+# Rebuild from scratch: an earlier non-CI build in the same tree (.ci/run's first step) leaves DLLs that MSBuild
+# considers up to date although they embed this machine's paths (the path map is not an input of its up-to-date check).
+dotnet build -c Release --no-incremental src/CrossCore.Cli > "$out/build.log" || { cat "$out/build.log"; fail "build (CI=true)"; }
 dotnet pack -c Release src/CrossCore -o "$out" > "$out/pack-lib.log" || { cat "$out/pack-lib.log"; fail "pack CrossCore"; }
 dotnet pack -c Release src/CrossCore.Cli -o "$out" > "$out/pack-cli.log" || { cat "$out/pack-cli.log"; fail "pack CrossCore.Cli"; }
 

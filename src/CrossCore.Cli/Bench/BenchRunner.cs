@@ -292,7 +292,8 @@ internal static class BenchRunner
         var floor = rows.FirstOrDefault(r => r.Role == ContenderRole.Floor);
         var main = rows.FirstOrDefault(r => r.Role == ContenderRole.CrossCore);
         var peers = rows.Where(r => r.Role == ContenderRole.Peer).ToList();
-        var channels = peers.Where(r => r.IsChannelPeer).ToList();
+        var channelPeer = spec.Target?.ChannelPeer;
+        var channels = peers.Where(r => r.IsChannelPeer && (channelPeer is null || r.Name.StartsWith(channelPeer, StringComparison.Ordinal))).ToList();
         var bestPeer = BestPerRound(peers);
         var bestChannel = BestPerRound(channels);
 

@@ -51,13 +51,25 @@ public sealed class ManyCallTests
         var set = Sets.Create(4);
         var runs = new int[4];
         var gate = Gate.BlockCore(set, 0); // core 0 cannot run anything: a call queued to it stays queued
-        var error = Record.Exception(() => set.InvokeOnEach(
-            null,
-            static (core, _) => core < 2 ? true : throw new FormatException("condition"),
-            static (core, r) => Interlocked.Increment(ref r[core]),
-            runs));
+        Exception? error = null;
+        try
+        {
+            // Nothing may be queued before the condition throws: a call queued to the blocked core 0 would keep the
+            // throwing call waiting for it (or, before the fix, leave its pooled descriptor in flight).
+            Wait.OnThread(
+                () => error = Record.Exception(() => set.InvokeOnEach(
+                    null,
+                    static (core, _) => core < 2 ? true : throw new FormatException("condition"),
+                    static (core, r) => Interlocked.Increment(ref r[core]),
+                    runs)),
+                "InvokeOnEach with a condition that throws on core 2 (a call queued to the blocked core 0 first would keep it waiting)");
+        }
+        finally
+        {
+            gate.Open();
+        }
+
         Assert.IsType<FormatException>(error);
-        gate.Open();
         set.InvokeMany(null, static (_, _) => { }, 0); // every core drained
         Assert.Equal([0, 0, 0, 0], runs);
 
