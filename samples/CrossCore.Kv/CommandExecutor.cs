@@ -177,6 +177,7 @@ internal sealed class CommandExecutor(IKvStore store, ServerCounters counters, i
         var text = new StringBuilder();
         text.Append("# Server\r\n")
             .Append("server:CrossCore.Kv\r\n")
+            .Append("redis_version:7.0.0\r\n") // the RESP2 behaviour clients gate features on; this is not Redis
             .Append("store:").Append(store.Name).Append("\r\n")
             .Append("cores:").Append(store.GetCoreStatistics() is null ? 0 : cores).Append("\r\n")
             .Append("\r\n# Clients\r\n")
