@@ -14,7 +14,7 @@ internal sealed class CommandExecutor(IKvStore store, ServerCounters counters, i
     [
         ("GET"u8.ToArray(), CommandKind.Get), ("SET"u8.ToArray(), CommandKind.Set), ("PING"u8.ToArray(), CommandKind.Ping),
         ("INCR"u8.ToArray(), CommandKind.Incr), ("MSET"u8.ToArray(), CommandKind.MSet), ("MGET"u8.ToArray(), CommandKind.MGet),
-        ("DEL"u8.ToArray(), CommandKind.Del), ("INCRBY"u8.ToArray(), CommandKind.IncrBy), ("DECR"u8.ToArray(), CommandKind.Decr),
+        ("DEL"u8.ToArray(), CommandKind.Del), ("UNLINK"u8.ToArray(), CommandKind.Del), ("INCRBY"u8.ToArray(), CommandKind.IncrBy), ("DECR"u8.ToArray(), CommandKind.Decr),
         ("DECRBY"u8.ToArray(), CommandKind.DecrBy), ("ECHO"u8.ToArray(), CommandKind.Echo), ("DBSIZE"u8.ToArray(), CommandKind.DbSize),
         ("INFO"u8.ToArray(), CommandKind.Info), ("CONFIG"u8.ToArray(), CommandKind.Config), ("COMMAND"u8.ToArray(), CommandKind.Command),
         ("SELECT"u8.ToArray(), CommandKind.Select), ("CLIENT"u8.ToArray(), CommandKind.Client), ("QUIT"u8.ToArray(), CommandKind.Quit),

@@ -21,7 +21,7 @@ internal enum CommandKind
     Decr,
     /// <summary><c>DECRBY key decrement</c>.</summary>
     DecrBy,
-    /// <summary><c>DEL key [key ...]</c>.</summary>
+    /// <summary><c>DEL key [key ...]</c>, and <c>UNLINK</c>, which StackExchange.Redis sends for a delete (the same here).</summary>
     Del,
     /// <summary><c>MSET key value [key value ...]</c>.</summary>
     MSet,

@@ -19,6 +19,7 @@ internal sealed class Connection(Socket socket, CommandExecutor executor, Server
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         var reader = PipeReader.Create(stream);
         var writer = PipeWriter.Create(stream);
+        Exception? failure = null;
         try
         {
             await ServeAsync(reader, writer);
@@ -27,19 +28,30 @@ internal sealed class Connection(Socket socket, CommandExecutor executor, Server
         {
             // The client went away (mid-command, possibly) or the server is stopping: this connection ends, and
             // nothing else is touched. A command it had sent ran or did not run as a whole on its core.
+            failure = ex;
             counters.Aborted();
         }
         catch (Exception ex)
         {
             // A bug of this server's: it ends this connection only, and says so.
+            failure = ex;
             counters.Aborted();
             await Console.Error.WriteLineAsync($"kv: connection failed: {ex}");
         }
         finally
         {
-            await reader.CompleteAsync();
-            await writer.CompleteAsync();
             counters.Closed();
+            await reader.CompleteAsync(failure);
+            try
+            {
+                // Completing flushes what is still buffered; to a client that is gone that fails, and must not escape
+                // (it once did, and the connection was never counted as closed).
+                await writer.CompleteAsync(failure);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // the client is gone; nothing more to tell it
+            }
         }
     }
 
