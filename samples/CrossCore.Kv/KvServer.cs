@@ -18,6 +18,7 @@ public sealed class KvServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _acceptLoop = Task.CompletedTask;
     private int _disposed;
+    private int _nextCore;
 
     private KvServer(KvServerOptions options)
     {
@@ -106,8 +107,19 @@ public sealed class KvServer : IAsyncDisposable
             }
             socket.NoDelay = true;
             var connection = new Connection(socket, _executor, _counters);
-            // Task.Run: the handler starts on the pool, so a slow first read never holds up the accept loop.
-            var handler = Task.Run(connection.RunAsync);
+            Task handler;
+            if (_store is ShardedStore sharded && Options.Connections == ConnectionPlacement.Cores)
+            {
+                // On a core, in task context: each await in the handler resumes on this core (only the accept loop
+                // touches _nextCore).
+                var core = _nextCore++ % sharded.Set.Count;
+                handler = sharded.Set.RunAsync(core, static c => c.RunAsync(), connection);
+            }
+            else
+            {
+                // Task.Run: the handler starts on the pool, so a slow first read never holds up the accept loop.
+                handler = Task.Run(connection.RunAsync);
+            }
             _connections[connection] = handler;
             _ = handler.ContinueWith(static (_, s) =>
             {

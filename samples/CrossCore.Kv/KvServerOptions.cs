@@ -18,6 +18,9 @@ public sealed class KvServerOptions
     /// Ignored by the baseline.</summary>
     public int Cores { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Where connection handlers run with the sharded store. Default: <see cref="ConnectionPlacement.ThreadPool"/>.</summary>
+    public ConnectionPlacement Connections { get; init; } = ConnectionPlacement.ThreadPool;
+
     /// <summary>Pin each core's thread to a hardware CPU (Linux only). Default: false.</summary>
     public bool Pin { get; init; }
 

@@ -4,13 +4,13 @@ using System.Runtime.InteropServices;
 namespace CrossCore.Kv;
 
 /// <summary>
-/// <c>dotnet run -c Release --project samples/CrossCore.Kv -- [--port 6380] [--store sharded|concurrent] [--cores N] [--pin]</c>.
+/// <c>dotnet run -c Release --project samples/CrossCore.Kv -- [--port 6380] [--store sharded|concurrent] [--cores N] [--connections pool|cores] [--pin]</c>.
 /// Serves on loopback until Ctrl-C or SIGTERM, then prints the CrossCore counters.
 /// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: CrossCore.Kv [--port N (6380)] [--store sharded|concurrent (sharded)] [--cores N (CPUs)] [--pin] [--bind ADDRESS (127.0.0.1)]";
+        "usage: CrossCore.Kv [--port N (6380)] [--store sharded|concurrent (sharded)] [--cores N (CPUs)] [--connections pool|cores (pool)] [--pin] [--bind ADDRESS (127.0.0.1)]";
 
     private static async Task<int> Main(string[] args)
     {
@@ -32,7 +32,8 @@ internal static class Program
         await using var server = KvServer.Start(options);
         await Console.Out.WriteLineAsync(
             $"kv: {options.Store.ToString().ToLowerInvariant()} store on {server.EndPoint}" +
-            (options.Store == StoreKind.Sharded ? $", {options.Cores} cores" : "") + "; Ctrl-C stops");
+            (options.Store == StoreKind.Sharded ? $", {options.Cores} cores, connections on {(options.Connections == ConnectionPlacement.Cores ? "the cores" : "the thread pool")}" : "") +
+            "; Ctrl-C stops");
         await stop.Task;
 
         var commands = server.CommandsProcessed;
@@ -54,6 +55,7 @@ internal static class Program
     {
         var defaults = new KvServerOptions();
         var (address, port, store, cores, pin) = (defaults.Address, defaults.Port, defaults.Store, defaults.Cores, defaults.Pin);
+        var connections = defaults.Connections;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -61,6 +63,7 @@ internal static class Program
                 case "--port": port = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--store": store = ParseStore(args[++i]); break;
                 case "--cores": cores = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--connections": connections = ParseConnections(args[++i]); break;
                 case "--pin": pin = true; break;
                 case "--bind": address = System.Net.IPAddress.Parse(args[++i]); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
@@ -70,8 +73,15 @@ internal static class Program
         {
             throw new ArgumentException("--cores must be at least 1");
         }
-        return new KvServerOptions { Address = address, Port = port, Store = store, Cores = cores, Pin = pin };
+        return new KvServerOptions { Address = address, Port = port, Store = store, Cores = cores, Pin = pin, Connections = connections };
     }
+
+    private static ConnectionPlacement ParseConnections(string value) => value.ToLowerInvariant() switch
+    {
+        "pool" => ConnectionPlacement.ThreadPool,
+        "cores" => ConnectionPlacement.Cores,
+        _ => throw new ArgumentException($"unknown connection placement '{value}' (pool or cores)"),
+    };
 
     private static StoreKind ParseStore(string value) => value.ToLowerInvariant() switch
     {

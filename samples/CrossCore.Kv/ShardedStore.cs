@@ -34,6 +34,9 @@ internal sealed class ShardedStore : IKvStore
     /// <inheritdoc />
     public string Name => "sharded";
 
+    /// <summary>The cores, for a server that runs its connections on them.</summary>
+    public CoreSet Set => _set;
+
     private int ShardOf(string key) => (int)((uint)key.GetHashCode() % (uint)_shards.Length);
 
     /// <inheritdoc />

@@ -16,13 +16,13 @@ repo="$(cd "$here/../.." && pwd)"
 
 N="${N:-200000}"; C="${C:-50}"; P="${P:-16}"; R="${R:-100000}"
 TESTS="${TESTS:-ping,set,get,incr,mset}"
-SERVERS="${SERVERS:-kv,baseline,redis,garnet}"
+SERVERS="${SERVERS:-kv,kv-cores,baseline,redis,garnet}"
 GARNET_VERSION="${GARNET_VERSION:-2.2.8}"
 TOOLS="${KV_TOOLS:-$here/.tools}"
 BUILD=1
 for arg in "$@"; do
   case "$arg" in
-    --quick) N="${QUICK_N:-2000}"; C=10; SERVERS="${QUICK_SERVERS:-kv,baseline}" ;;
+    --quick) N="${QUICK_N:-2000}"; C=10; SERVERS="${QUICK_SERVERS:-kv,kv-cores,baseline}" ;;
     --no-build) BUILD=0 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $arg" >&2; exit 2 ;;
@@ -63,12 +63,13 @@ pid=""
 cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT
 
-# start NAME PORT CMD...: runs the server in the background and waits (bounded) until it answers PING.
+# start NAME PORT CMD...: runs the server in the background and waits (bounded: about 2 min; Garnet took 10 s to
+# listen on the loaded machine) until it answers PING.
 start() {
   local name="$1" port="$2"; shift 2
   "$@" >"$out/$name.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 1200); do
     if redis-cli -h 127.0.0.1 -p "$port" PING 2>/dev/null | grep -q PONG; then return 0; fi
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
     sleep 0.1
@@ -94,19 +95,35 @@ run() {
   done
 }
 
+# The sample's servers must start and answer every test (CI relies on that); redis-server and Garnet are optional.
 ran=()
 if has kv; then
-  start crosscore 16390 "$kv" --port 16390 --store sharded && { run crosscore 16390; stop; ran+=(crosscore); grep -h "^kv:" "$out/crosscore.log" | tail -1 | sed 's/^/   /'; }
+  start crosscore 16390 "$kv" --port 16390 --store sharded --connections pool || exit 1
+  run crosscore 16390 || exit 1
+  stop; ran+=(crosscore); grep -h "^kv:" "$out/crosscore.log" | tail -1 | sed 's/^/   /'
+fi
+if has kv-cores; then
+  start cc-cores 16394 "$kv" --port 16394 --store sharded --connections cores || exit 1
+  run cc-cores 16394 || exit 1
+  stop; ran+=(cc-cores); grep -h "^kv:" "$out/cc-cores.log" | tail -1 | sed 's/^/   /'
 fi
 if has baseline; then
-  start baseline 16391 "$kv" --port 16391 --store concurrent && { run baseline 16391; stop; ran+=(baseline); }
+  start baseline 16391 "$kv" --port 16391 --store concurrent || exit 1
+  run baseline 16391 || exit 1
+  stop; ran+=(baseline)
 fi
 if has redis && command -v redis-server >/dev/null; then
-  start redis 16392 redis-server --port 16392 --bind 127.0.0.1 --save "" --appendonly no --protected-mode yes && { run redis 16392; stop; ran+=(redis); }
+  if start redis 16392 redis-server --port 16392 --bind 127.0.0.1 --save "" --appendonly no --protected-mode yes; then
+    if run redis 16392; then ran+=(redis); fi
+    stop
+  fi
 fi
 if has garnet && [ -n "$garnet" ]; then
-  # roll forward: the tool may target an older runtime than the one installed
-  start garnet 16393 env DOTNET_ROLL_FORWARD=Major "$garnet" --port 16393 --bind 127.0.0.1 && { run garnet 16393; stop; ran+=(garnet); }
+  # roll forward: in case the tool targets an older runtime than the one installed
+  if start garnet 16393 env DOTNET_ROLL_FORWARD=Major "$garnet" --port 16393 --bind 127.0.0.1; then
+    if run garnet 16393; then ran+=(garnet); fi
+    stop
+  fi
 fi
 [ "${#ran[@]}" -gt 0 ] || { echo "bench.sh: no server ran" >&2; exit 1; }
 
@@ -127,9 +144,9 @@ def counters(name, t, when):
             k, _, v = line.strip().partition(":")
             d[k] = float(v)
     return d
-header = f"{'command':<16}" + "".join(f"{s + ' req/s':>18}{'p50 ms':>8}{'p99 ms':>8}" for s in servers)
-if "crosscore" in servers:
-    header += f"{'wake-ups/req':>14}{'mean batch':>12}"
+cc = [s for s in servers if s in ("crosscore", "cc-cores")]
+header = f"{'command':<16}" + "".join(f"{s + ' req/s':>18}{'p50 ms':>9}{'p99 ms':>9}" for s in servers)
+header += "".join(f"{s + ' wake/req':>19}{'batch':>7}" for s in cc)
 print(header)
 failed = False
 for t in tests:
@@ -140,20 +157,21 @@ for t in tests:
         for s in servers:
             r = per[s].get(cmd)
             if r is None:
-                line += f"{'-':>18}{'-':>8}{'-':>8}"
+                line += f"{'-':>18}{'-':>9}{'-':>9}"
                 continue
-            line += f"{float(r['rps']):>18,.0f}{float(r['p50_latency_ms']):>8.3f}{float(r['p99_latency_ms']):>8.3f}"
+            line += f"{float(r['rps']):>18,.0f}{float(r['p50_latency_ms']):>9.3f}{float(r['p99_latency_ms']):>9.3f}"
             if float(r["rps"]) <= 0:
                 failed = True
-        if "crosscore" in servers:
-            b, a = counters("crosscore", t, "before"), counters("crosscore", t, "after")
+        for s in cc:
+            b, a = counters(s, t, "before"), counters(s, t, "after")
             if a and b:
                 cmds = a["total_commands_processed"] - b["total_commands_processed"] - 1  # minus the INFO itself
                 wake = a["wakeups_sent"] - b["wakeups_sent"]
                 batches = a["batches"] - b["batches"]
                 entries = a["batch_entries"] - b["batch_entries"]
-                line += f"{wake / max(cmds, 1):>14.3f}{(entries / batches if batches else 0):>12.2f}"
+                line += f"{wake / max(cmds, 1):>19.3f}{(entries / batches if batches else 0):>7.2f}"
         print(line)
-print("(wake-ups/req and mean batch: per redis-benchmark run, which may hold two commands, e.g. PING_INLINE and PING_MBULK)")
+print("crosscore: connections on the thread pool; cc-cores: connections on the cores. wake/req = wake-ups sent per command,")
+print("batch = mean inbox batch, both per redis-benchmark run (-t ping is one run of PING_INLINE and PING_MBULK).")
 sys.exit(1 if failed else 0)
 PY

@@ -7,11 +7,11 @@ namespace CrossCore.Kv.Tests;
 /// nothing of any other client with it.</summary>
 public sealed class BadInputTests
 {
-    public static TheoryData<StoreKind, string> MalformedInputs
+    public static TheoryData<Flavour, string> MalformedInputs
     {
         get
         {
-            var data = new TheoryData<StoreKind, string>();
+            var data = new TheoryData<Flavour, string>();
             string[] inputs =
             [
                 "*abc\r\n",                           // the count is not a number
@@ -24,7 +24,7 @@ public sealed class BadInputTests
                 "*" + new string('1', 100),           // a header line that never ends
                 new string('a', 70_000),              // an inline command that never ends
             ];
-            foreach (var store in new[] { StoreKind.Sharded, StoreKind.Concurrent })
+            foreach (var store in Enum.GetValues<Flavour>())
             {
                 foreach (var input in inputs)
                 {
@@ -37,7 +37,7 @@ public sealed class BadInputTests
 
     [Theory]
     [MemberData(nameof(MalformedInputs))]
-    public async Task Malformed_input_gets_a_protocol_error_and_the_server_serves_everyone_else(StoreKind store, string input)
+    public async Task Malformed_input_gets_a_protocol_error_and_the_server_serves_everyone_else(Flavour store, string input)
     {
         await using var server = Servers.Start(store);
         await using var bystander = await RawRespClient.ConnectAsync(server.EndPoint);
@@ -58,7 +58,7 @@ public sealed class BadInputTests
 
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task Empty_lines_and_empty_arrays_are_ignored(StoreKind store)
+    public async Task Empty_lines_and_empty_arrays_are_ignored(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var client = await RawRespClient.ConnectAsync(server.EndPoint);
@@ -68,7 +68,7 @@ public sealed class BadInputTests
 
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task A_command_cut_off_by_a_disconnect_is_not_executed(StoreKind store)
+    public async Task A_command_cut_off_by_a_disconnect_is_not_executed(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var bystander = await RawRespClient.ConnectAsync(server.EndPoint);
@@ -85,7 +85,7 @@ public sealed class BadInputTests
 
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task A_client_that_resets_with_replies_pending_loses_nothing_of_the_others(StoreKind store)
+    public async Task A_client_that_resets_with_replies_pending_loses_nothing_of_the_others(Flavour store)
     {
         await using var server = Servers.Start(store);
         const int Pending = 2000;

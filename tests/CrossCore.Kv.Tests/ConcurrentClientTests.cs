@@ -8,7 +8,7 @@ public sealed class ConcurrentClientTests
 {
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task Concurrent_clients_lose_no_increment_and_no_write(StoreKind store)
+    public async Task Concurrent_clients_lose_no_increment_and_no_write(Flavour store)
     {
         await using var server = Servers.Start(store);
         const int Clients = 8;

@@ -8,7 +8,7 @@ public sealed class ExpiryTests
 {
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task The_sweep_removes_expired_keys_that_are_never_read(StoreKind store)
+    public async Task The_sweep_removes_expired_keys_that_are_never_read(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var client = await RawRespClient.ConnectAsync(server.EndPoint);
@@ -39,7 +39,7 @@ public sealed class ExpiryTests
 
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task Overwriting_a_key_drops_its_deadline_and_bad_ttls_are_refused(StoreKind store)
+    public async Task Overwriting_a_key_drops_its_deadline_and_bad_ttls_are_refused(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var client = await RawRespClient.ConnectAsync(server.EndPoint);

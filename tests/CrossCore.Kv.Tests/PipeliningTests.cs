@@ -9,7 +9,7 @@ public sealed class PipeliningTests
 {
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task A_thousand_commands_in_one_write_get_their_replies_in_order(StoreKind store)
+    public async Task A_thousand_commands_in_one_write_get_their_replies_in_order(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var client = await RawRespClient.ConnectAsync(server.EndPoint);
@@ -35,7 +35,7 @@ public sealed class PipeliningTests
 
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task A_command_split_across_writes_byte_by_byte_is_read_whole(StoreKind store)
+    public async Task A_command_split_across_writes_byte_by_byte_is_read_whole(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var client = await RawRespClient.ConnectAsync(server.EndPoint);
@@ -53,7 +53,7 @@ public sealed class PipeliningTests
 
     [Theory]
     [MemberData(nameof(Servers.Stores), MemberType = typeof(Servers))]
-    public async Task StackExchange_Redis_batches_pipeline_and_complete(StoreKind store)
+    public async Task StackExchange_Redis_batches_pipeline_and_complete(Flavour store)
     {
         await using var server = Servers.Start(store);
         await using var redis = await Servers.ConnectAsync(server);

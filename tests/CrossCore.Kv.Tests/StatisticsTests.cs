@@ -8,7 +8,7 @@ public sealed class StatisticsTests
     [Fact]
     public async Task The_sharded_store_counts_calls_batches_and_deferred_runs()
     {
-        await using var server = Servers.Start(StoreKind.Sharded);
+        await using var server = Servers.Start(Flavour.Sharded);
         await using var client = await RawRespClient.ConnectAsync(server.EndPoint);
         const int Sets = 100;
         for (var i = 0; i < Sets; i++)
@@ -35,7 +35,7 @@ public sealed class StatisticsTests
     [Fact]
     public async Task The_baseline_has_no_core_set()
     {
-        await using var server = Servers.Start(StoreKind.Concurrent);
+        await using var server = Servers.Start(Flavour.Concurrent);
         Assert.Null(server.GetCoreStatistics());
     }
 }

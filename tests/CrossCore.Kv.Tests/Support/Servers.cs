@@ -5,13 +5,20 @@ namespace CrossCore.Kv.Tests.Support;
 /// <summary>Starts an in-process server on a free loopback port and connects StackExchange.Redis to it.</summary>
 public static class Servers
 {
-    /// <summary>Both store flavours, for <c>[MemberData]</c>.</summary>
-    public static TheoryData<StoreKind> Stores => new() { StoreKind.Sharded, StoreKind.Concurrent };
+    /// <summary>Every flavour, for <c>[MemberData]</c>.</summary>
+    public static TheoryData<Flavour> Stores => new(Enum.GetValues<Flavour>());
 
     /// <summary>A server on 127.0.0.1 with a port the system picks; the sharded store gets 2 cores (4 would oversubscribe
     /// this machine without testing anything more).</summary>
-    public static KvServer Start(StoreKind store, int cores = 2) =>
-        KvServer.Start(new KvServerOptions { Port = 0, Store = store, Cores = cores, SweepPeriod = TimeSpan.FromMilliseconds(20) });
+    public static KvServer Start(Flavour flavour, int cores = 2) =>
+        KvServer.Start(new KvServerOptions
+        {
+            Port = 0,
+            Store = flavour == Flavour.Concurrent ? StoreKind.Concurrent : StoreKind.Sharded,
+            Connections = flavour == Flavour.ShardedOnCores ? ConnectionPlacement.Cores : ConnectionPlacement.ThreadPool,
+            Cores = cores,
+            SweepPeriod = TimeSpan.FromMilliseconds(20),
+        });
 
     /// <summary>StackExchange.Redis, told what this small server does not have (no pub/sub, no cluster, no replicas).</summary>
     public static async Task<ConnectionMultiplexer> ConnectAsync(KvServer server)
