@@ -87,6 +87,9 @@ info() { redis-cli -h 127.0.0.1 -p "$1" INFO 2>/dev/null | tr -d '\r' | grep -E 
 run() {
   local name="$1" port="$2" t
   echo "== $name on 127.0.0.1:$port: redis-benchmark -t $TESTS -n $N -c $C -P $P -r $R"
+  # A warm-up run, not recorded: the .NET servers' first requests include JIT compilation (tiering), which would
+  # otherwise land on whichever test runs first.
+  timeout 600 redis-benchmark -h 127.0.0.1 -p "$port" -t "$TESTS" -n "$(( N / 10 > 1000 ? N / 10 : 1000 ))" -c "$C" -P "$P" -r "$R" -q >/dev/null 2>&1 || true
   for t in ${TESTS//,/ }; do
     info "$port" >"$out/$name.$t.before"
     timeout 600 redis-benchmark -h 127.0.0.1 -p "$port" -t "$t" -n "$N" -c "$C" -P "$P" -r "$R" --csv >"$out/$name.$t.csv" 2>"$out/$name.$t.err" \
