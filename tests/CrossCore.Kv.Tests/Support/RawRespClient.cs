@@ -91,8 +91,8 @@ public sealed class RawRespClient : IAsyncDisposable
         }
     }
 
-    /// <summary>True once the server has closed the connection (reads until end of stream, discarding nothing unread:
-    /// it fails if a reply is still pending).</summary>
+    /// <summary>Waits for the next read: true if the server closed (or reset) the connection, false if a reply is
+    /// still buffered or more data arrived.</summary>
     public async Task<bool> IsClosedByServerAsync()
     {
         if (_end > _start)
