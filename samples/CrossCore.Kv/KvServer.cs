@@ -42,6 +42,10 @@ public sealed class KvServer : IAsyncDisposable
     /// <summary>Connections open now.</summary>
     public long ConnectedClients => _counters.Connected;
 
+    /// <summary>Connections whose handler has started, since the server started. A connection counted here is already
+    /// counted in <see cref="ConnectedClients"/> (until it closes).</summary>
+    public long ConnectionsReceived => _counters.ConnectionsReceived;
+
     /// <summary>The sharded store's <see cref="CoreSet"/> counters (wake-ups, batches); null for the baseline.</summary>
     public CoreSetStatistics? GetCoreStatistics() => _store.GetCoreStatistics();
 

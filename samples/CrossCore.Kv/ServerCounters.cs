@@ -30,8 +30,9 @@ internal sealed class ServerCounters
     /// <summary>Counts an accepted connection.</summary>
     public void Opened()
     {
-        Interlocked.Increment(ref _connectionsReceived); // atomic: a counter shared by connections
-        Interlocked.Increment(ref _connected); // atomic: as above
+        // Connected first: both are full fences, so whoever sees a connection received also sees it connected.
+        Interlocked.Increment(ref _connected); // atomic, full fence; pairs with the read of ConnectionsReceived
+        Interlocked.Increment(ref _connectionsReceived); // atomic, full fence; ordered after the line above
     }
 
     /// <summary>Counts a closed connection.</summary>

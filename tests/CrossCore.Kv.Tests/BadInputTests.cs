@@ -77,7 +77,7 @@ public sealed class BadInputTests
         var leaver = await RawRespClient.ConnectAsync(server.EndPoint);
         await leaver.SendAsync(Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$5\r\nval"));
         leaver.Reset();
-        await WaitForClients(server, 1);
+        await WaitForClients(server, connected: 1, received: 2);
 
         Assert.Null(await bystander.CallAsync("GET", "half"));
         Assert.Equal("OK", await bystander.CallAsync("SET", "after", "x"));
@@ -107,7 +107,7 @@ public sealed class BadInputTests
         leaver.Reset();
 
         await bystanderWork;
-        await WaitForClients(server, 1);
+        await WaitForClients(server, connected: 1, received: 2);
 
         Assert.Equal((long)Rounds, await bystander.CallAsync("INCR", "mine") is long n ? n - 1 : -1);
         var theirs = (byte[]?)await bystander.CallAsync("GET", "theirs");
@@ -120,13 +120,18 @@ public sealed class BadInputTests
         Assert.All(values, v => Assert.Equal("1", Encoding.ASCII.GetString((byte[])v!)));
     }
 
-    /// <summary>Waits until the server has noticed the departures (bounded; a guard, not a timing assertion).</summary>
-    private static async Task WaitForClients(KvServer server, long expected)
+    /// <summary>
+    /// Waits until the server has started a handler for every connection made so far (<paramref name="received"/>:
+    /// one accepted late must not be counted after the check) and <paramref name="connected"/> remain open. Bounded;
+    /// a guard, not a timing assertion.
+    /// </summary>
+    private static async Task WaitForClients(KvServer server, long connected, long received)
     {
-        for (var i = 0; i < 1200 && server.ConnectedClients != expected; i++)
+        for (var i = 0; i < 1200 && (server.ConnectionsReceived != received || server.ConnectedClients != connected); i++)
         {
             await Task.Delay(25);
         }
-        Assert.Equal(expected, server.ConnectedClients);
+        Assert.Equal(received, server.ConnectionsReceived);
+        Assert.Equal(connected, server.ConnectedClients);
     }
 }
