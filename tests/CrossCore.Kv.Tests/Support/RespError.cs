@@ -1,0 +1,4 @@
+namespace CrossCore.Kv.Tests.Support;
+
+/// <summary>An error reply (<c>-ERR ...</c>) as the raw client reads it.</summary>
+public sealed record RespError(string Message);
