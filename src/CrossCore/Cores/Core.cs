@@ -13,7 +13,7 @@ namespace CrossCore;
 /// poll, then park (§5.5).
 /// </remarks>
 [DebuggerDisplay("Core {Id} ({DebuggerState,nq})")]
-internal sealed class Core
+internal sealed partial class Core
 {
     /// <summary>The inbox every cross-core request travels through. Padded to its own cache line.</summary>
     internal Inbox Inbox;
@@ -337,7 +337,7 @@ internal sealed class Core
 
                     break;
                 default:
-                    if (FaultInjection.Active && RunAsyncEntryWithFaults(entry))
+                    if (FaultInjection.Enabled && TryFaultyRunAsync(entry)) // test-only emulations (Faults/Core.Faults.cs)
                     {
                         break;
                     }
@@ -349,25 +349,6 @@ internal sealed class Core
 
             entry = next;
         }
-    }
-
-    /// <summary>Fault injection only: drops or double-runs an async entry. Returns true if it handled the entry.</summary>
-    private bool RunAsyncEntryWithFaults(InboxEntry entry)
-    {
-        if (FaultInjection.Take(ref FaultInjection.DropAsync))
-        {
-            return true; // never run, never released: exactly what a lost request looks like
-        }
-
-        if (FaultInjection.Take(ref FaultInjection.DoubleRunAsync))
-        {
-            RunEntry(entry);
-            RunEntry(entry);
-            Counters.AsyncRun += 2;
-            return true;
-        }
-
-        return false;
     }
 
     private void RunList(ref DeferredEntry? head, ref DeferredEntry? tail)

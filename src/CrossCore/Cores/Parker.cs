@@ -14,7 +14,7 @@ namespace CrossCore;
 /// re-checks its work; a producer publishes its work with a full fence (the inbox CAS or the release exchange)
 /// and then reads the state. At least one of the two sees the other, so no wake-up is lost.</para>
 /// </remarks>
-internal sealed class Parker
+internal sealed partial class Parker
 {
     /// <summary>Doing work.</summary>
     public const int Running = 0;
@@ -54,9 +54,8 @@ internal sealed class Parker
     /// </summary>
     public void PrepareToPark()
     {
-        if (FaultInjection.Active && FaultInjection.SkipParkFence)
+        if (FaultInjection.Enabled && TryFaultyPrepareToPark()) // test-only emulation (Faults/Parker.Faults.cs)
         {
-            Volatile.Write(ref _state.Value, Parked); // the bug: a release store, which a later load may pass
             return;
         }
 

@@ -65,7 +65,6 @@ public sealed class DeferredWorkTests
     public void C7_seed_2_replay_fails_with_the_pre_fix_claim()
     {
         FaultInjection.RacyDeferredClaim = true;
-        FaultInjection.Active = true;
         try
         {
             var (runs, seen, second) = ReplaySeed2();
