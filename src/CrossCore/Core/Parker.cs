@@ -35,7 +35,7 @@ internal sealed partial class Parker
     private bool _signalled;
 
     /// <summary>The current state (a racy snapshot for diagnostics and InvokeAny's load estimate).</summary>
-    public int State => Volatile.Read(ref _state.Value); // acquire; diagnostics only, pairs with nothing in particular
+    public int State => _state.Value; // plain: an int is read whole, and nothing decided on this snapshot needs ordering
 
     /// <summary>Announces that the owner is spinning on its work (the kernel's TIF_POLLING_NRFLAG).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -83,7 +83,7 @@ internal struct RunRecord
             // Seqlock read side: orders the field loads before the second sequence load; pairs with Begin's release stores
             // of the fields, which cannot become visible before the change of the sequence that preceded them.
             Interlocked.MemoryBarrier();
-            var after = Volatile.Read(ref _sequence);
+            var after = Volatile.Read(ref _sequence); // acquire; pairs with the releases of the sequence in Begin and End
             if (before == after)
             {
                 runningFor = TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - since));

@@ -1,6 +1,7 @@
 namespace CrossCore;
 
-/// <summary>The fault emulations of <see cref="DeferredWork"/>'s claim and run (test-only, see <see cref="FaultInjection"/>).</summary>
+// The fault emulations of DeferredWork's claim and run (test-only, see FaultInjection). A plain comment: an XML
+// summary here would merge into the public type's documentation.
 public abstract partial class DeferredWork
 {
     /// <summary>

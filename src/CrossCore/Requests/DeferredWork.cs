@@ -64,7 +64,7 @@ public abstract partial class DeferredWork
     public int DefaultCore { get; }
 
     /// <summary>True while queued and not yet started (the kernel's <c>irq_work_is_pending</c>). A snapshot.</summary>
-    public bool IsPending => (Volatile.Read(ref _flags) & Pending) != 0; // acquire; a snapshot, pairs with nothing
+    public bool IsPending => (Volatile.Read(ref _flags) & Pending) != 0; // acquire; pairs with the runner's Interlocked.Add that clears Pending in Execute (and fresh in a caller's polling loop)
 
     /// <summary>True from a claim until the run that claim caused has finished (the kernel's <c>irq_work_is_busy</c>). A snapshot.</summary>
     public bool IsBusy => (Volatile.Read(ref _flags) & Busy) != 0; // acquire; pairs with the CAS that clears Busy in Execute
