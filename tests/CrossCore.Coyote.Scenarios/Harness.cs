@@ -8,7 +8,7 @@ public static class Harness
     /// <summary>
     /// A set for systematic testing: no polling (a core with nothing to do parks at once, so every wake-up path is
     /// taken), no stuck-call reports (a parked waiter then never wakes on a timer: under Coyote a lost wake-up is a
-    /// deadlock the scheduler reports, not a stall). The seams (Cores/SchedulerSeams.cs) are pointed at what the scheduler sees.
+    /// deadlock the scheduler reports, not a stall). The seams (Core/SchedulerSeams.cs) are pointed at what the scheduler sees.
     /// </summary>
     public static CoreSet NewSet(int cores)
     {

@@ -64,6 +64,13 @@ internal static class RuntimeFaults
             return; // leave the process-global switches alone
         }
 
+        if (!FaultInjection.Enabled)
+        {
+            throw new InvalidOperationException(
+                $"The runtime's fault paths are compiled out of this process: set the AppContext switch {FaultInjection.SwitchName} " +
+                "before CrossCore first runs (crosscore does it when --fault is given).");
+        }
+
         FaultInjection.Reset();
         switch (fault)
         {
@@ -83,10 +90,10 @@ internal static class RuntimeFaults
                 FaultInjection.SkipParkFence = true;
                 break;
             case RuntimeFault.DropAsync:
-                Volatile.Write(ref FaultInjection.DropAsync, count);
+                FaultInjection.DropAsync = count;
                 break;
             case RuntimeFault.DoubleRunAsync:
-                Volatile.Write(ref FaultInjection.DoubleRunAsync, count);
+                FaultInjection.DoubleRunAsync = count;
                 break;
             case RuntimeFault.ReorderAsyncRelease:
                 FaultInjection.ReorderAsyncRelease = true;
@@ -95,9 +102,28 @@ internal static class RuntimeFaults
                 FaultInjection.ReorderDeferredClear = true;
                 break;
         }
-
-        FaultInjection.Active = true;
     }
 
     public static void Reset() => FaultInjection.Reset();
+
+    /// <summary>
+    /// Compiles the runtime's fault paths in when the command line asks for a fault (<c>--fault</c> with a value other
+    /// than none). Must run before any CrossCore code: the gate is read once, when CrossCore first uses it, so every
+    /// other run (bench above all) keeps it off and the JIT removes the fault paths.
+    /// </summary>
+    public static void EnableIfRequested(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var value = arg == "--fault" ? (i + 1 < args.Length ? args[i + 1] : null)
+                : arg.StartsWith("--fault=", StringComparison.Ordinal) || arg.StartsWith("--fault:", StringComparison.Ordinal) ? arg[8..]
+                : null;
+            if (value is not null && TryParse(value, out var fault) && fault != RuntimeFault.None)
+            {
+                AppContext.SetSwitch(FaultInjection.SwitchName, true); // a const: reading it runs no CrossCore code
+                return;
+            }
+        }
+    }
 }

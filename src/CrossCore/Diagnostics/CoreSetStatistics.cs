@@ -62,17 +62,16 @@ public sealed class CoreSetStatistics
         foreach (var core in cores)
         {
             var c = core.Counters;
-            // Plain reads of counters written by the core thread: torn values cannot occur for aligned longs on
-            // 64-bit, and a slightly stale snapshot is what statistics are.
-            sync += Volatile.Read(ref c.SyncRun); // acquire; a snapshot, orders nothing
-            async += Volatile.Read(ref c.AsyncRun); // acquire; a snapshot, orders nothing
-            deferred += Volatile.Read(ref c.DeferredRun); // acquire; a snapshot, orders nothing
-            task += Volatile.Read(ref c.TaskRun); // acquire; a snapshot, orders nothing
-            batches += Volatile.Read(ref c.Batches); // acquire; a snapshot, orders nothing
-            entries += Volatile.Read(ref c.BatchEntries); // acquire; a snapshot, orders nothing
-            max = Math.Max(max, Volatile.Read(ref c.MaxBatch)); // acquire; a snapshot, orders nothing
-            parks += Volatile.Read(ref c.Parks); // acquire; a snapshot, orders nothing
-            exceptions += Volatile.Read(ref c.Exceptions); // acquire; a snapshot, orders nothing
+            // Counters written by the core's thread, read as snapshots (see StatCounter.Read).
+            sync += StatCounter.Read(ref c.SyncRun);
+            async += StatCounter.Read(ref c.AsyncRun);
+            deferred += StatCounter.Read(ref c.DeferredRun);
+            task += StatCounter.Read(ref c.TaskRun);
+            batches += StatCounter.Read(ref c.Batches);
+            entries += StatCounter.Read(ref c.BatchEntries);
+            max = Math.Max(max, StatCounter.Read(ref c.MaxBatch));
+            parks += StatCounter.Read(ref c.Parks);
+            exceptions += StatCounter.Read(ref c.Exceptions);
             sent += c.WakeupsSent;
             avoided += c.WakeupsAvoided;
             busy += c.BusyAnswers;

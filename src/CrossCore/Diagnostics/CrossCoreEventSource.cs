@@ -74,7 +74,9 @@ internal sealed class CrossCoreEventSource : EventSource
 
     // Cached switches for the two hottest sites. No initializers: Log's constructor may already have set them (a
     // listener that exists before the source enables it from inside the constructor), and an initializer written
-    // after Log's would reset them.
+    // after Log's would reset them. Read and written plainly (writes under s_switchLock): a site that sees one on
+    // asks the source itself before it writes an event, and one that sees it off a moment late misses one event, as
+    // it would had the listener attached a moment later. Every read is in a method that calls out, so none is hoisted.
     private static bool s_callsOn;
     private static bool s_runEventsOn;
 
@@ -86,14 +88,14 @@ internal sealed class CrossCoreEventSource : EventSource
     public static bool CallsOn
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Volatile.Read(ref s_callsOn); // a setting read on the hot path; orders nothing (pairs with the writes in RefreshSwitches)
+        get => s_callsOn;
     }
 
     /// <summary>True while someone may listen to <see cref="Keywords.Functions"/> or <see cref="Keywords.Deferred"/> at Verbose.</summary>
     public static bool RunEventsOn
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Volatile.Read(ref s_runEventsOn); // a setting read on the hot path; orders nothing (pairs with the writes in RefreshSwitches)
+        get => s_runEventsOn;
     }
 
     /// <summary>
@@ -113,9 +115,8 @@ internal sealed class CrossCoreEventSource : EventSource
 
         lock (s_switchLock)
         {
-            // Release stores of settings; they order nothing else (pair with the reads in CallsOn/RunEventsOn).
-            Volatile.Write(ref s_callsOn, log.IsEnabled(EventLevel.Verbose, Keywords.Calls)); // a setting; see the comment above
-            Volatile.Write(ref s_runEventsOn, log.IsEnabled(EventLevel.Verbose, Keywords.Functions | Keywords.Deferred)); // a setting; see the comment above
+            s_callsOn = log.IsEnabled(EventLevel.Verbose, Keywords.Calls);
+            s_runEventsOn = log.IsEnabled(EventLevel.Verbose, Keywords.Functions | Keywords.Deferred);
         }
     }
 
@@ -131,8 +132,8 @@ internal sealed class CrossCoreEventSource : EventSource
             // The constructor's own enable (a listener existed already): Log is not assigned yet. Compute from this.
             lock (s_switchLock)
             {
-                Volatile.Write(ref s_callsOn, IsEnabled(EventLevel.Verbose, Keywords.Calls)); // a setting; see RefreshSwitches
-                Volatile.Write(ref s_runEventsOn, IsEnabled(EventLevel.Verbose, Keywords.Functions | Keywords.Deferred)); // a setting; see RefreshSwitches
+                s_callsOn = IsEnabled(EventLevel.Verbose, Keywords.Calls);
+                s_runEventsOn = IsEnabled(EventLevel.Verbose, Keywords.Functions | Keywords.Deferred);
             }
         }
     }

@@ -173,15 +173,14 @@ internal sealed class CrossCoreMetrics
         foreach (var core in set.Cores)
         {
             var c = core.Counters;
-            // Racy snapshots of counters (core-thread fields read with acquire loads, sender-side ones through their
-            // accessors): each value is one a counter really had; together they are not one instant, as for any counter.
-            t[(int)Slot.SyncRun] += Volatile.Read(ref c.SyncRun); // acquire; a snapshot, orders nothing
-            t[(int)Slot.AsyncRun] += Volatile.Read(ref c.AsyncRun); // acquire; a snapshot, orders nothing
-            t[(int)Slot.DeferredRun] += Volatile.Read(ref c.DeferredRun); // acquire; a snapshot, orders nothing
-            t[(int)Slot.TaskRun] += Volatile.Read(ref c.TaskRun); // acquire; a snapshot, orders nothing
-            t[(int)Slot.Exceptions] += Volatile.Read(ref c.Exceptions); // acquire; a snapshot, orders nothing
-            t[(int)Slot.Batches] += Volatile.Read(ref c.Batches); // acquire; a snapshot, orders nothing
-            t[(int)Slot.Parks] += Volatile.Read(ref c.Parks); // acquire; a snapshot, orders nothing
+            // Snapshots of the counters (StatCounter.Read: the core-thread fields here, the sender-side ones in their accessors).
+            t[(int)Slot.SyncRun] += StatCounter.Read(ref c.SyncRun);
+            t[(int)Slot.AsyncRun] += StatCounter.Read(ref c.AsyncRun);
+            t[(int)Slot.DeferredRun] += StatCounter.Read(ref c.DeferredRun);
+            t[(int)Slot.TaskRun] += StatCounter.Read(ref c.TaskRun);
+            t[(int)Slot.Exceptions] += StatCounter.Read(ref c.Exceptions);
+            t[(int)Slot.Batches] += StatCounter.Read(ref c.Batches);
+            t[(int)Slot.Parks] += StatCounter.Read(ref c.Parks);
             t[(int)Slot.Busy] += c.BusyAnswers;
             t[(int)Slot.OfflineSync] += c.OfflineAnswers(EntryKind.Sync);
             t[(int)Slot.OfflineAsync] += c.OfflineAnswers(EntryKind.Async);

@@ -27,11 +27,11 @@ internal static class PerCoreInstruments
         meter.CreateObservableUpDownCounter("crosscore.core.state", () => ObserveStates(liveSets()), "{core}",
             "What each core is doing: 1 for its current state (running, polling, parked, offline), 0 for the others.");
         meter.CreateObservableCounter("crosscore.core.calls", () => ObservePerCore(liveSets(), static c =>
-            Volatile.Read(ref c.SyncRun) + Volatile.Read(ref c.AsyncRun) + Volatile.Read(ref c.DeferredRun) + Volatile.Read(ref c.TaskRun)), // acquire loads of snapshots; they order nothing
+            StatCounter.Read(ref c.SyncRun) + StatCounter.Read(ref c.AsyncRun) + StatCounter.Read(ref c.DeferredRun) + StatCounter.Read(ref c.TaskRun)),
             "{call}", "Requests each core ran: call functions, deferred work and task-context work.");
-        meter.CreateObservableCounter("crosscore.core.batches", () => ObservePerCore(liveSets(), static c => Volatile.Read(ref c.Batches)), // acquire; a snapshot
+        meter.CreateObservableCounter("crosscore.core.batches", () => ObservePerCore(liveSets(), static c => StatCounter.Read(ref c.Batches)),
             "{batch}", "Inbox batches each core detached.");
-        meter.CreateObservableCounter("crosscore.core.batch.entries", () => ObservePerCore(liveSets(), static c => Volatile.Read(ref c.BatchEntries)), // acquire; a snapshot
+        meter.CreateObservableCounter("crosscore.core.batch.entries", () => ObservePerCore(liveSets(), static c => StatCounter.Read(ref c.BatchEntries)),
             "{entry}", "Requests in the inbox batches each core detached (divided by crosscore.core.batches: the mean batch).");
         meter.CreateObservableCounter("crosscore.core.wakeups", () => ObserveWakeups(liveSets()), "{wakeup}",
             "Wake-up decisions for each core after a push onto its empty inbox: sent (it was parked) or avoided (it was polling).");

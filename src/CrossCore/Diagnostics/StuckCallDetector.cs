@@ -16,13 +16,13 @@ internal sealed class StuckCallDetector
     public StuckCallDetector(CoreSet set) => _set = set;
 
     /// <summary>How many waits are stuck right now (the kernel's <c>csd_lock_is_stuck()</c>).</summary>
-    public int StuckNow => Volatile.Read(ref _stuckNow); // acquire; a snapshot
+    public int StuckNow => StatCounter.Read(ref _stuckNow);
 
     /// <summary>How many reports were made (first reports and repeats).</summary>
-    public long Reports => Volatile.Read(ref _reports); // acquire; a snapshot
+    public long Reports => StatCounter.Read(ref _reports);
 
     /// <summary>A new incident id (#N), unique in the process.</summary>
-    public long NextReportId() => Interlocked.Increment(ref s_nextId); // atomicity only; orders nothing
+    public long NextReportId() => Interlocked.Increment(ref s_nextId); // atomic: racing reporters get distinct ids
 
     /// <summary>
     /// Test seam for fail-fast: when set, called with the message instead of <see cref="Environment.FailFast(string)"/>
@@ -38,10 +38,10 @@ internal sealed class StuckCallDetector
     {
         if (sequence == 1)
         {
-            Interlocked.Increment(ref _stuckNow); // atomicity only
+            StatCounter.Add(ref _stuckNow);
         }
 
-        Interlocked.Increment(ref _reports); // atomicity only
+        StatCounter.Add(ref _reports);
 
         var core = target >= 0 && target < _set.Count ? _set.GetCoreUnchecked(target) : null;
         if (sequence == 1)
@@ -134,7 +134,7 @@ internal sealed class StuckCallDetector
     /// <summary>Reports that a reported wait completed ("got unstuck").</summary>
     public void ReportUnstuck(long id, int target, InboxEntry? waitedFor, TimeSpan waited)
     {
-        Interlocked.Decrement(ref _stuckNow); // atomicity only
+        StatCounter.Add(ref _stuckNow, -1);
         if (target >= 0 && target < _set.Count)
         {
             _set.GetCoreUnchecked(target).Counters.AddStuck(-1); // pairs with the +1 of the first report (same target)

@@ -68,7 +68,6 @@ public sealed class CallAsyncTests
         // loads all before the release store) is emulated by releasing after the function: every Busy answer that
         // lands while the function runs is then a write the run missed. Bounded: stop at the first round with one.
         FaultInjection.ReorderAsyncRelease = true;
-        FaultInjection.Active = true;
         try
         {
             var violations = 0;
@@ -91,7 +90,6 @@ public sealed class CallAsyncTests
         // The real reordering, not an emulation: with the fence skipped, x86 lets the function's load of the datum
         // pass the release store. How often that shows depends on the machine (see HardwareLitmusFactAttribute).
         FaultInjection.SkipAsyncReleaseFence = true;
-        FaultInjection.Active = true;
         try
         {
             var violations = 0;

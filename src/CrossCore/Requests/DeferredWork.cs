@@ -21,7 +21,7 @@ namespace CrossCore;
 /// work: the runner still owns the flags while the function runs.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public abstract class DeferredWork
+public abstract partial class DeferredWork
 {
     private const int Pending = 1;
     private const int Busy = 2;
@@ -64,7 +64,7 @@ public abstract class DeferredWork
     public int DefaultCore { get; }
 
     /// <summary>True while queued and not yet started (the kernel's <c>irq_work_is_pending</c>). A snapshot.</summary>
-    public bool IsPending => (Volatile.Read(ref _flags) & Pending) != 0; // acquire; a snapshot, pairs with nothing
+    public bool IsPending => (Volatile.Read(ref _flags) & Pending) != 0; // acquire; pairs with the runner's Interlocked.Add that clears Pending in Execute (and fresh in a caller's polling loop)
 
     /// <summary>True from a claim until the run that claim caused has finished (the kernel's <c>irq_work_is_busy</c>). A snapshot.</summary>
     public bool IsBusy => (Volatile.Read(ref _flags) & Busy) != 0; // acquire; pairs with the CAS that clears Busy in Execute
@@ -199,9 +199,9 @@ public abstract class DeferredWork
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryClaim()
     {
-        if (FaultInjection.Active && FaultInjection.RacyDeferredClaim && (_flags & Claimed) != 0)
+        if (FaultInjection.Enabled && TryFaultyClaim(out var claimed)) // test-only emulation (Faults/DeferredWork.Faults.cs)
         {
-            return false; // seed 2's pre-fix claim: an early plain read decides, so a claim while busy is lost
+            return claimed;
         }
 
         return TryClaimAtomic();
@@ -218,69 +218,61 @@ public abstract class DeferredWork
     /// <summary>The run (the kernel's <c>irq_work_single</c>), on the core, in handler context.</summary>
     internal void Execute(Core core)
     {
-        if (FaultInjection.Active && FaultInjection.ReorderDeferredClear)
+        if (FaultInjection.Enabled && TryFaultyExecute()) // test-only emulations (Faults/DeferredWork.Faults.cs)
         {
-            Invoke(); // fault injection only: the function's loads all pass the clearing of Pending below
+            return;
         }
 
         // Clear Pending and count this run in one atomic add (the runner owns Pending while the work is queued, so
         // subtracting it clears it). Atomic, because a run of the same work on another core may end meanwhile (C7:
-        // runs on two cores overlap) and its CAS below changes the count. O6: the add is the full fence between
+        // runs on two cores overlap) and its CAS in EndRun changes the count. O6: the add is the full fence between
         // clearing Pending and running the function: the function's loads cannot pass the store. Pairs with the
         // claimer's Interlocked.Or (see TryClaim).
-        int flags;
-        if (FaultInjection.Active && FaultInjection.SkipDeferredFence)
-        {
-            flags = Volatile.Read(ref _flags) + RunUnit - Pending; // the emulated bug: a plain store, no fence
-            Volatile.Write(ref _flags, flags);
-        }
-        else
-        {
-            flags = Interlocked.Add(ref _flags, RunUnit - Pending);
-        }
-
-        var waiters = _syncWaiters; // O5: read before the last touch below
+        var flags = Interlocked.Add(ref _flags, RunUnit - Pending);
+        var waiters = _syncWaiters; // O5: read before the last touch in EndRun
         try
         {
-            if (!(FaultInjection.Active && FaultInjection.ReorderDeferredClear))
-            {
-                Invoke();
-            }
+            Invoke();
         }
         finally
         {
-            // End this run: one CAS takes it out of the count and clears Busy only if no other run is in progress and
-            // nobody claimed the work while it ran (then Pending is set and the claimer queues it): so IsBusy and Sync
-            // stay true until the last overlapping run ends (C7), and a claim made meanwhile survives (O6). A failed
-            // CAS (a claim, or another run starting or ending) retries from the value it saw; this run is still
-            // counted until the CAS succeeds, so the work is still ours to touch. Full fence; pairs with the
-            // claimer's Interlocked.Or, and (Dekker, E5) with Sync's WaiterList.Add (Interlocked.Increment) before
-            // its re-read of Busy: either that re-read sees Busy clear, or our read of waiters.Count below, made
-            // after this CAS, sees the waiter and wakes it. After the successful CAS the work is never touched
-            // again (O5); waiters is a separate object read before.
-            var expected = flags;
-            int next;
-            while (true)
+            EndRun(flags, waiters);
+        }
+    }
+
+    /// <summary>Ends one run: <paramref name="flags"/> is the word as this run's add left it.</summary>
+    private void EndRun(int flags, WaiterList waiters)
+    {
+        // One CAS takes the run out of the count and clears Busy only if no other run is in progress and nobody
+        // claimed the work while it ran (then Pending is set and the claimer queues it): so IsBusy and Sync stay true
+        // until the last overlapping run ends (C7), and a claim made meanwhile survives (O6). A failed CAS (a claim, or
+        // another run starting or ending) retries from the value it saw; this run is still counted until the CAS
+        // succeeds, so the work is still ours to touch. Full fence; pairs with the claimer's Interlocked.Or, and
+        // (Dekker, E5) with Sync's WaiterList.Add (Interlocked.Increment) before its re-read of Busy: either that
+        // re-read sees Busy clear, or our read of waiters.Count below, made after this CAS, sees the waiter and wakes
+        // it. After the successful CAS the work is never touched again (O5); waiters is a separate object read before.
+        var expected = flags;
+        int next;
+        while (true)
+        {
+            next = expected - RunUnit;
+            if ((next & (Pending | RunMask)) == 0)
             {
-                next = expected - RunUnit;
-                if ((next & (Pending | RunMask)) == 0)
-                {
-                    next &= ~Busy;
-                }
-
-                var seen = Interlocked.CompareExchange(ref _flags, next, expected);
-                if (seen == expected)
-                {
-                    break;
-                }
-
-                expected = seen;
+                next &= ~Busy;
             }
 
-            if ((next & Busy) == 0 && waiters.Count != 0)
+            var seen = Interlocked.CompareExchange(ref _flags, next, expected);
+            if (seen == expected)
             {
-                waiters.WakeAll();
+                break;
             }
+
+            expected = seen;
+        }
+
+        if ((next & Busy) == 0 && waiters.Count != 0)
+        {
+            waiters.WakeAll();
         }
     }
 

@@ -76,11 +76,12 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     /// </summary>
     public TimeSpan StuckCallTimeout
     {
-        get => TimeSpan.FromSeconds((double)Volatile.Read(ref _stuckTimeoutTicks) / Stopwatch.Frequency); // acquire; a setting
+        get => TimeSpan.FromSeconds((double)StuckCallTimeoutTicks / Stopwatch.Frequency);
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            // Release; waiters acquire-read it in StuckWait (a setting, it orders nothing else).
+            // Release; pairs with the acquire read in StuckCallTimeoutTicks (waiters in StuckWait). A long: Volatile
+            // keeps it untorn on a 32-bit platform too.
             Volatile.Write(ref _stuckTimeoutTicks, ToStopwatchTicks(value));
         }
     }
@@ -106,7 +107,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
 
     internal bool Oversubscribed { get; }
 
-    internal long StuckCallTimeoutTicks => Volatile.Read(ref _stuckTimeoutTicks); // acquire; pairs with the setter
+    internal long StuckCallTimeoutTicks => Volatile.Read(ref _stuckTimeoutTicks); // acquire; pairs with the setter's release (untorn on 32-bit)
 
     internal CoreSetTelemetry Telemetry { get; }
 

@@ -1,7 +1,7 @@
 namespace CrossCore;
 
 /// <summary>The inbox node of a <see cref="CallDescriptor{TState}"/>: its claim word, function and state.</summary>
-internal sealed class DescriptorEntry<TState> : AsyncEntry
+internal sealed partial class DescriptorEntry<TState> : AsyncEntry
 {
     public DescriptorEntry(Action<TState> function, TState state)
     {
@@ -21,15 +21,13 @@ internal sealed class DescriptorEntry<TState> : AsyncEntry
 
     internal override void Execute(Core core)
     {
-        var function = Function; // O5: everything the run needs is read before the release
-        var state = State;
-        if (FaultInjection.Active && FaultInjection.ReorderAsyncRelease)
+        if (FaultInjection.Enabled && TryFaultyExecute()) // test-only emulations (Faults/DescriptorEntry{TState}.Faults.cs)
         {
-            function(state);       // fault injection only: the function's loads all pass the release
-            ReleaseBeforeInvoke();
             return;
         }
 
+        var function = Function; // O5: everything the run needs is read before the release
+        var state = State;
         ReleaseBeforeInvoke();
         function(state);
     }

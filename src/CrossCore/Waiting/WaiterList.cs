@@ -46,7 +46,7 @@ internal sealed class WaiterList
             {
                 _items[index] = _items[_count - 1];
                 _items[_count - 1] = null!;
-                Volatile.Write(ref _count, _count - 1); // release; a stale higher count only costs the runner a look
+                Volatile.Write(ref _count, _count - 1); // release; pairs with the runner's read in Count, for which a stale higher count only costs a look
             }
         }
     }

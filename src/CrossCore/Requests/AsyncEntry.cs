@@ -14,7 +14,7 @@ namespace CrossCore;
 /// guarantees that the function which runs next sees every write the caller made before the attempt.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-internal abstract class AsyncEntry : InboxEntry
+internal abstract partial class AsyncEntry : InboxEntry
 {
     private const int Free = 0;
     private const int InFlight = 1;
@@ -38,41 +38,30 @@ internal abstract class AsyncEntry : InboxEntry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryClaim()
     {
-        if (FaultInjection.Active && FaultInjection.RacyDescriptorClaim)
+        if (FaultInjection.Enabled && TryFaultyClaim(out var claimed)) // test-only emulations (Faults/AsyncEntry.Faults.cs)
         {
-            return RacyClaimForFaultInjection();
+            return claimed;
         }
 
         return Interlocked.CompareExchange(ref _flags, InFlight, Free) == Free; // O1 (full fence even on failure); pairs with ReleaseBeforeInvoke
     }
 
-    /// <summary>Seed 1's pre-fix claim, for fault injection only: a plain test, then a plain store (no atomicity, no fence).</summary>
-    private bool RacyClaimForFaultInjection()
-    {
-        if (_flags != Free)
-        {
-            return false;
-        }
-
-        Thread.SpinWait(20); // widen the window the way preemption would
-        _flags = InFlight;
-        return true;
-    }
-
     /// <summary>
-    /// The core's release of a claimed entry, before its function runs (and the release of an inline run, C6): the
-    /// entry may be claimed again as soon as this returns.
+    /// Releases the claim just before the function runs: every run of an async entry goes through here, whether its
+    /// core runs it from a batch, it runs inline on its own core (C6), or the caller runs it because a disposed set's
+    /// inbox refused it. The entry may be claimed again as soon as this returns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void ReleaseBeforeInvoke()
     {
-        // O4: release store; pairs with the acquire in IsInFlight and with the next claimer's CAS (TryClaim), which
-        // may now succeed.
-        Volatile.Write(ref _flags, Free);
-        if (FaultInjection.Active && FaultInjection.SkipAsyncReleaseFence)
+        if (FaultInjection.Enabled && TryFaultyRelease()) // test-only emulations (Faults/AsyncEntry.Faults.cs)
         {
             return;
         }
+
+        // O4: release store; pairs with the acquire in IsInFlight and with the next claimer's CAS (TryClaim), which
+        // may now succeed.
+        Volatile.Write(ref _flags, Free);
 
         // O4: full fence between the release and the function: the function's loads cannot pass the release store.
         // Pairs with the full fence of a Busy caller's failed CAS in TryClaim: either that caller's CAS saw Free

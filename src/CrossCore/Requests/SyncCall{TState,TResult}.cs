@@ -107,7 +107,7 @@ internal sealed class SyncCall<TState, TResult> : InboxEntry
             Error = ExceptionDispatchInfo.Capture(ex);
         }
 
-        Volatile.Write(ref _locked, 0); // release; the same thread reads it next (no pair needed)
+        _locked = 0; // plain: the same thread reads it next (IsReleased, then the claim in Prepare)
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -14,7 +14,7 @@ namespace CrossCore;
 /// re-checks its work; a producer publishes its work with a full fence (the inbox CAS or the release exchange)
 /// and then reads the state. At least one of the two sees the other, so no wake-up is lost.</para>
 /// </remarks>
-internal sealed class Parker
+internal sealed partial class Parker
 {
     /// <summary>Doing work.</summary>
     public const int Running = 0;
@@ -35,7 +35,7 @@ internal sealed class Parker
     private bool _signalled;
 
     /// <summary>The current state (a racy snapshot for diagnostics and InvokeAny's load estimate).</summary>
-    public int State => Volatile.Read(ref _state.Value); // acquire; diagnostics only, pairs with nothing in particular
+    public int State => _state.Value; // plain: an int is read whole, and nothing decided on this snapshot needs ordering
 
     /// <summary>Announces that the owner is spinning on its work (the kernel's TIF_POLLING_NRFLAG).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,9 +54,8 @@ internal sealed class Parker
     /// </summary>
     public void PrepareToPark()
     {
-        if (FaultInjection.Active && FaultInjection.SkipParkFence)
+        if (FaultInjection.Enabled && TryFaultyPrepareToPark()) // test-only emulation (Faults/Parker.Faults.cs)
         {
-            Volatile.Write(ref _state.Value, Parked); // the bug: a release store, which a later load may pass
             return;
         }
 
