@@ -100,7 +100,7 @@ internal static class CoyoteRunner
         return configuration
             .WithMemoryAccessRaceCheckingEnabled(memoryAccesses)
             .WithMaxSchedulingSteps(20_000)
-            .WithDeadlockTimeout(5_000)         // real time Coyote waits before it calls an uncontrolled stall a deadlock
+            .WithDeadlockTimeout(2_000)         // real time Coyote waits before it calls a stall a (potential) deadlock
             .WithPotentialDeadlocksReportedAsBugs(true)
             .WithTelemetryEnabled(false);
     }
