@@ -29,9 +29,12 @@ internal static class CoyoteRunner
         var traceFile = TraceFile(variant, scenario);
         if (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_REPLAY") is { Length: > 0 } replayPath)
         {
-            if (Path.GetFullPath(replayPath) == traceFile)
+            // Matched by file name (<variant>.<scenario>.trace); a relative path may be relative to the repository
+            // root, which is not the test host's working directory.
+            if (Path.GetFileName(replayPath) == Path.GetFileName(traceFile))
             {
-                return Replay(variant, scenario, test, File.ReadAllText(traceFile), output, memoryAccesses, strategy);
+                var saved = File.ReadAllText(File.Exists(replayPath) ? replayPath : traceFile);
+                return Replay(variant, scenario, test, saved, output, memoryAccesses, strategy);
             }
 
             output.WriteLine($"CROSSCORE_COYOTE_REPLAY names {replayPath}, not this test's {traceFile}: exploring");
@@ -112,6 +115,14 @@ internal static class CoyoteRunner
     /// <summary>Runs exactly the schedule in <paramref name="trace"/> once, with Coyote's log of it (CROSSCORE_COYOTE_REPLAY).</summary>
     private static Exploration Replay(string variant, string scenario, Action test, string trace, ITestOutputHelper output, bool memoryAccesses, Strategy strategy)
     {
+        // Warm up first: one schedule of the scenario runs the library's static initializers (some with scheduling
+        // points), as the exploration had before its failing schedule; a cold first run would not follow the trace.
+        using (var warmUp = TestingEngine.Create(Configure(1, memoryAccesses, strategy), test))
+        {
+            warmUp.SetLogger(new MemoryLogger(VerbosityLevel.Warning));
+            warmUp.Run();
+        }
+
         var configuration = Configure(1, memoryAccesses, strategy).WithReproducibleTrace(trace).WithVerbosityEnabled(VerbosityLevel.Info);
         using var replay = TestingEngine.Create(configuration, test);
         var log = new MemoryLogger(VerbosityLevel.Info);
