@@ -10,7 +10,10 @@ public static class Harness
     /// taken), no stuck-call reports (a parked waiter then never wakes on a timer: under Coyote a lost wake-up is a
     /// deadlock the scheduler reports, not a stall). The seams (Core/SchedulerSeams.cs) are pointed at what the scheduler sees.
     /// </summary>
-    public static CoreSet NewSet(int cores)
+    public static CoreSet NewSet(int cores) => NewSet(cores, null);
+
+    /// <summary>As <see cref="NewSet(int)"/>, with a handler for exceptions that escape a function or an entry on a core.</summary>
+    public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException)
     {
         // SpinWait.SpinUntil is rewritten into a controlled wait (the operation is paused until the condition holds).
         SchedulerSeams.WaitForEvent = static e => SpinWait.SpinUntil(new EventIsSet(e).Evaluate);
@@ -21,6 +24,7 @@ public static class Harness
             PollDuration = TimeSpan.Zero,
             StuckCallTimeout = TimeSpan.Zero,
             Name = "coyote",
+            OnFunctionException = onFunctionException,
         });
     }
 

@@ -31,9 +31,12 @@ public sealed class DeferredTests(ITestOutputHelper output)
         Assert.False(result.FoundBug, $"the CAS-loop claim failed under SC: {result.Bug}");
     }
 
-    // Fails on this branch (the kernel's irq_work_sync corner, issue 17 item 2): Coyote finds it at schedule 24 and
-    // replays it ("Sync returned while run 1, started before it, still ran"). The exact Sync is made on i17-engine.
     [Fact]
     public void Sync_is_exact_when_a_second_run_executes_on_another_core() =>
         Verdict.Passes(CoyoteRunner.Real, Sync, 200, output);
+
+    // The code before 15e69b5 (the kernel's irq_work_sync corner): run 2's busy-clear ends Sync while run 1 runs.
+    [Fact]
+    public void Mutant_sync_returning_while_a_second_run_executes_is_found() =>
+        Verdict.Finds("M9-sync-second-run", Sync, 200, output);
 }

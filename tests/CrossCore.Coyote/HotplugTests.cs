@@ -10,9 +10,12 @@ public sealed class HotplugTests(ITestOutputHelper output)
     public void Offline_and_Online_racing_a_call_and_deferred_work_lose_nothing() =>
         Verdict.Passes(CoyoteRunner.Real, "HotplugScenarios.OfflineOnlineRacingACallAndDeferredWork", 150, output);
 
-    // Fails on this branch (issue 17 item 1): Coyote finds the hang at schedule 5 (a deadlock: the offlining thread
-    // parked, the core stopped) and replays it. The fix is made on i17-engine.
     [Fact]
     public void Offline_racing_Dispose_returns() =>
         Verdict.Passes(CoyoteRunner.Real, "HotplugScenarios.OfflineRacingDispose", 200, output);
+
+    // The code before 03aef7a: the stopping core never completes an armed offline transition (a deadlock).
+    [Fact]
+    public void Mutant_offline_racing_Dispose_is_found() =>
+        Verdict.Finds("M8-offline-racing-dispose", "HotplugScenarios.OfflineRacingDispose", 200, output);
 }

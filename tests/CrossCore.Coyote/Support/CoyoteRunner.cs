@@ -22,10 +22,25 @@ internal static class CoyoteRunner
     /// <param name="iterations">How many schedules at most.</param>
     /// <param name="output">Where the report, the schedule and its replay are printed.</param>
     /// <param name="memoryAccesses">Also interleave at plain field loads and stores (for races on plain fields).</param>
-    public static Exploration Explore(string variant, string scenario, uint iterations, ITestOutputHelper output, bool memoryAccesses = false)
+    /// <param name="strategy">How schedules are chosen.</param>
+    public static Exploration Explore(string variant, string scenario, uint iterations, ITestOutputHelper output, bool memoryAccesses = false, Strategy strategy = Strategy.Pct)
     {
         var test = Load(variant, scenario);
-        var configuration = Configure(iterations, memoryAccesses);
+        var traceFile = TraceFile(variant, scenario);
+        if (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_REPLAY") is { Length: > 0 } replayPath)
+        {
+            // Matched by file name (<variant>.<scenario>.trace); a relative path may be relative to the repository
+            // root, which is not the test host's working directory.
+            if (Path.GetFileName(replayPath) == Path.GetFileName(traceFile))
+            {
+                var saved = File.ReadAllText(File.Exists(replayPath) ? replayPath : traceFile);
+                return Replay(variant, scenario, test, saved, output, memoryAccesses, strategy);
+            }
+
+            output.WriteLine($"CROSSCORE_COYOTE_REPLAY names {replayPath}, not this test's {traceFile}: exploring");
+        }
+
+        var configuration = Configure(iterations, memoryAccesses, strategy);
         using var engine = TestingEngine.Create(configuration, test);
         if (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_DEBUG") != "1")
         {
@@ -55,9 +70,12 @@ internal static class CoyoteRunner
         var bug = string.Join(Environment.NewLine, report.BugReports);
         var trace = engine.ReproducibleTrace;
         output.WriteLine($"bug found in schedule {explored}: {bug}");
+        Directory.CreateDirectory(Path.GetDirectoryName(traceFile)!);
+        File.WriteAllText(traceFile, trace);
+        output.WriteLine($"schedule saved to {traceFile}; replay it alone with CROSSCORE_COYOTE_REPLAY={traceFile} dotnet test tests/CrossCore.Coyote --filter <this test>");
 
         // Replay the failing schedule: the same interleaving, step by step, with Coyote's log of it.
-        var replayConfiguration = Configure(1, memoryAccesses).WithReproducibleTrace(trace).WithVerbosityEnabled(VerbosityLevel.Info);
+        var replayConfiguration = Configure(1, memoryAccesses, strategy).WithReproducibleTrace(trace).WithVerbosityEnabled(VerbosityLevel.Info);
         using var replay = TestingEngine.Create(replayConfiguration, test);
         var replayLog = new MemoryLogger(VerbosityLevel.Info);
         replay.SetLogger(replayLog);
@@ -72,18 +90,49 @@ internal static class CoyoteRunner
         return new Exploration(explored, bug, trace, replayed);
     }
 
-    private static Configuration Configure(uint iterations, bool memoryAccesses) =>
-        (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_DEBUG") == "1"
+    private static Configuration Configure(uint iterations, bool memoryAccesses, Strategy strategy)
+    {
+        var configuration = (Environment.GetEnvironmentVariable("CROSSCORE_COYOTE_DEBUG") == "1"
             ? Configuration.Create().WithVerbosityEnabled(VerbosityLevel.Debug).WithConsoleLoggingEnabled()
             : Configuration.Create())
             .WithTestingIterations(iterations)
-            .WithRandomGeneratorSeed(16)        // reproducible: the same schedules on every run
-            .WithPrioritizationStrategy(isFair: false, priorityChangeBound: 10) // PCT: few preemptions, placed well
+            .WithRandomGeneratorSeed(16);       // reproducible: the same schedules on every run
+        configuration = strategy == Strategy.Random
+            ? configuration.WithRandomStrategy() // a fresh choice at every scheduling point
+            : configuration.WithPrioritizationStrategy(isFair: false, priorityChangeBound: 10); // PCT: few preemptions, placed well
+        return configuration
             .WithMemoryAccessRaceCheckingEnabled(memoryAccesses)
             .WithMaxSchedulingSteps(20_000)
-            .WithDeadlockTimeout(5_000)         // real time Coyote waits before it calls an uncontrolled stall a deadlock
+            .WithDeadlockTimeout(2_000)         // real time Coyote waits before it calls a stall a (potential) deadlock
             .WithPotentialDeadlocksReportedAsBugs(true)
             .WithTelemetryEnabled(false);
+    }
+
+    /// <summary>Where a failing schedule of <paramref name="scenario"/> on <paramref name="variant"/> is saved for replay.</summary>
+    private static string TraceFile(string variant, string scenario) =>
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "coyote-traces", $"{variant}.{scenario}.trace"));
+
+    /// <summary>Runs exactly the schedule in <paramref name="trace"/> once, with Coyote's log of it (CROSSCORE_COYOTE_REPLAY).</summary>
+    private static Exploration Replay(string variant, string scenario, Action test, string trace, ITestOutputHelper output, bool memoryAccesses, Strategy strategy)
+    {
+        // Warm up first: one schedule of the scenario runs the library's static initializers (some with scheduling
+        // points), as the exploration had before its failing schedule; a cold first run would not follow the trace.
+        using (var warmUp = TestingEngine.Create(Configure(1, memoryAccesses, strategy), test))
+        {
+            warmUp.SetLogger(new MemoryLogger(VerbosityLevel.Warning));
+            warmUp.Run();
+        }
+
+        var configuration = Configure(1, memoryAccesses, strategy).WithReproducibleTrace(trace).WithVerbosityEnabled(VerbosityLevel.Info);
+        using var replay = TestingEngine.Create(configuration, test);
+        var log = new MemoryLogger(VerbosityLevel.Info);
+        replay.SetLogger(log);
+        replay.Run();
+        var bug = replay.TestReport.NumOfFoundBugs > 0 ? string.Join(Environment.NewLine, replay.TestReport.BugReports) : null;
+        output.WriteLine($"{variant}: {scenario}: replayed the saved schedule: {bug ?? "no bug"}");
+        output.WriteLine(Tail(log.ToString(), 12_000));
+        return new Exploration(1, bug, trace, bug);
+    }
 
     private static Action Load(string variant, string scenario)
     {
