@@ -56,6 +56,7 @@ internal sealed partial class Core
     {
         _run.MarkStart();
         _run.Begin(null, function.Delegate);
+        Counters.InlineRun++;
         var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.InlineFunctionEntry(this, function.Delegate!) : default; // D2
         CoreContext.EnterHandler();
         try

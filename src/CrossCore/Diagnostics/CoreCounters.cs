@@ -15,6 +15,7 @@ internal sealed class CoreCounters
     public long AsyncRun;
     public long DeferredRun;
     public long TaskRun;
+    public long InlineRun;
     public long Batches;
     public long BatchEntries;
     public long MaxBatch;

@@ -7,11 +7,19 @@ namespace CrossCore;
 /// </summary>
 public sealed class CoreSetStatistics
 {
-    /// <summary>Waiting calls run.</summary>
+    /// <summary>Waiting calls a core ran from its inbox: <see cref="CoreSet.Invoke(int, Action)"/> and its overloads, and
+    /// each core's share of <c>InvokeMany</c>, <c>InvokeOnEach</c> and <c>InvokeAny</c>.</summary>
     public long SyncCallsRun { get; init; }
 
-    /// <summary>Async calls (descriptors and no-wait calls) run.</summary>
+    /// <summary>Calls without a blocked caller that a core ran from its inbox: descriptors
+    /// (<see cref="CoreSet.TryPost(int, CallDescriptor)"/>), posted calls (<c>Post</c>, <c>PostMany</c>,
+    /// <c>PostOnEach</c>) and awaited calls (<c>InvokeAsync</c> and the awaitable many-calls); plus descriptors that ran
+    /// inline on their own core.</summary>
     public long AsyncCallsRun { get; init; }
+
+    /// <summary>Calls that ran inline, on the caller's own core, without an inbox: a call made on a core to that same
+    /// core, and a many-call's share for the caller's core. They are counted here only.</summary>
+    public long InlineCallsRun { get; init; }
 
     /// <summary>Deferred-work runs.</summary>
     public long DeferredRuns { get; init; }
@@ -58,13 +66,14 @@ public sealed class CoreSetStatistics
 
     internal static CoreSetStatistics Capture(ReadOnlySpan<Core> cores)
     {
-        long sync = 0, async = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0, offline = 0;
+        long sync = 0, async = 0, inline = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0, offline = 0;
         foreach (var core in cores)
         {
             var c = core.Counters;
             // Counters written by the core's thread, read as snapshots (see StatCounter.Read).
             sync += StatCounter.Read(ref c.SyncRun);
             async += StatCounter.Read(ref c.AsyncRun);
+            inline += StatCounter.Read(ref c.InlineRun);
             deferred += StatCounter.Read(ref c.DeferredRun);
             task += StatCounter.Read(ref c.TaskRun);
             batches += StatCounter.Read(ref c.Batches);
@@ -84,6 +93,7 @@ public sealed class CoreSetStatistics
         {
             SyncCallsRun = sync,
             AsyncCallsRun = async,
+            InlineCallsRun = inline,
             DeferredRuns = deferred,
             TaskItemsRun = task,
             Batches = batches,

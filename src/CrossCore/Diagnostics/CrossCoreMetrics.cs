@@ -57,7 +57,7 @@ internal sealed class CrossCoreMetrics
             "crosscore.sync_call.duration", "s", "Duration of waiting single-core calls (Invoke), from queueing to return.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets() });
         _meter.CreateObservableCounter("crosscore.calls", ObserveCalls, "{call}",
-            "Requests by kind (sync, async, deferred, task) and outcome (ran; busy: TryPost on a descriptor in flight; offline: refused).");
+            "Requests by kind (sync, async, deferred, task; inline: run on the caller's own core without an inbox) and outcome (ran; busy: TryPost on a descriptor in flight; offline: refused).");
         _meter.CreateObservableCounter("crosscore.wakeups", ObserveWakeups, "{wakeup}",
             "Wake-up decisions after a push onto an empty inbox: sent (the core was parked) or avoided (it was polling).");
         _meter.CreateObservableCounter("crosscore.busy_answers", () => Observe(Slot.Busy), "{call}",
@@ -84,6 +84,7 @@ internal sealed class CrossCoreMetrics
     {
         SyncRun,
         AsyncRun,
+        InlineRun,
         DeferredRun,
         TaskRun,
         Busy,
@@ -176,6 +177,7 @@ internal sealed class CrossCoreMetrics
             // Snapshots of the counters (StatCounter.Read: the core-thread fields here, the sender-side ones in their accessors).
             t[(int)Slot.SyncRun] += StatCounter.Read(ref c.SyncRun);
             t[(int)Slot.AsyncRun] += StatCounter.Read(ref c.AsyncRun);
+            t[(int)Slot.InlineRun] += StatCounter.Read(ref c.InlineRun);
             t[(int)Slot.DeferredRun] += StatCounter.Read(ref c.DeferredRun);
             t[(int)Slot.TaskRun] += StatCounter.Read(ref c.TaskRun);
             t[(int)Slot.Exceptions] += StatCounter.Read(ref c.Exceptions);
@@ -242,6 +244,7 @@ internal sealed class CrossCoreMetrics
         {
             yield return Call(name, "sync", "ran", t[(int)Slot.SyncRun]);
             yield return Call(name, "async", "ran", t[(int)Slot.AsyncRun]);
+            yield return Call(name, "inline", "ran", t[(int)Slot.InlineRun]);
             yield return Call(name, "deferred", "ran", t[(int)Slot.DeferredRun]);
             yield return Call(name, "task", "ran", t[(int)Slot.TaskRun]);
             yield return Call(name, "async", "busy", t[(int)Slot.Busy]);

@@ -27,7 +27,7 @@ internal static class PerCoreInstruments
         meter.CreateObservableUpDownCounter("crosscore.core.state", () => ObserveStates(liveSets()), "{core}",
             "What each core is doing: 1 for its current state (running, polling, parked, offline), 0 for the others.");
         meter.CreateObservableCounter("crosscore.core.calls", () => ObservePerCore(liveSets(), static c =>
-            StatCounter.Read(ref c.SyncRun) + StatCounter.Read(ref c.AsyncRun) + StatCounter.Read(ref c.DeferredRun) + StatCounter.Read(ref c.TaskRun)),
+            StatCounter.Read(ref c.SyncRun) + StatCounter.Read(ref c.AsyncRun) + StatCounter.Read(ref c.InlineRun) + StatCounter.Read(ref c.DeferredRun) + StatCounter.Read(ref c.TaskRun)),
             "{call}", "Requests each core ran: call functions, deferred work and task-context work.");
         meter.CreateObservableCounter("crosscore.core.batches", () => ObservePerCore(liveSets(), static c => StatCounter.Read(ref c.Batches)),
             "{batch}", "Inbox batches each core detached.");

@@ -45,6 +45,39 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public void Calls_that_run_inline_on_the_callers_own_core_are_counted_as_inline_only()
+    {
+        const int n = 50;
+        var name = Diag.UniqueName("m-inline");
+        using var m = new Measurements(name);
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { } });
+        var statsBefore = set.GetStatistics();
+        var before = m.Observe();
+
+        // On core 0: n calls to core 0 itself (inline), then one InvokeOnEach (core 0's share inline, core 1's queued).
+        set.RunAsync(0, static s =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                s.Invoke(0, Nop, i);
+            }
+
+            s.InvokeOnEach(null, null, static (_, _) => { }, 0);
+        }, set).GetAwaiter().GetResult();
+
+        Diag.Until(() => set.GetStatistics().SyncCallsRun - statsBefore.SyncCallsRun == 1, "core 1 to count its run");
+        var statsAfter = set.GetStatistics();
+        var after = m.Observe();
+        long Delta(string key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+
+        Assert.Equal(n + 1, statsAfter.InlineCallsRun - statsBefore.InlineCallsRun);
+        Assert.Equal(1, statsAfter.SyncCallsRun - statsBefore.SyncCallsRun); // only core 1's share went through an inbox
+        Assert.Equal(0, statsAfter.AsyncCallsRun - statsBefore.AsyncCallsRun);
+        Assert.Equal(n + 1, Delta("crosscore.calls|kind=inline|outcome=ran"));
+        Assert.Equal(1, Delta("crosscore.calls|kind=sync|outcome=ran"));
+    }
+
+    [Fact]
     public void Sync_calls_give_exact_counts_latencies_and_batch_sizes()
     {
         const int n = 200;
