@@ -9,7 +9,7 @@ namespace CrossCore.Cli.Torture;
 /// checked at once, and counts. Runs either as task-context work on a core (in chunks that yield, so the core keeps
 /// serving; its waits exercise O8) or on a plain thread outside the set.
 /// </summary>
-internal sealed class Invoker
+internal sealed class Invoker : IDisposable
 {
     private const int SpinAttempts = 256;
     private const int ChunkSize = 64;
@@ -79,6 +79,9 @@ internal sealed class Invoker
     public bool Finished { get; private set; }
 
     public PrimitiveStats Stats(Primitive p) => _stats[(int)p];
+
+    /// <summary>Frees the reusable token source; only once this invoker's loop has finished.</summary>
+    public void Dispose() => _cts.Dispose();
 
     public void AddRace(SharedDescriptor descriptor, RacerSide side) => _raceDescriptors.Add((descriptor, side));
 
@@ -484,6 +487,7 @@ internal sealed class Invoker
             {
                 if (!_cts.TryReset())
                 {
+                    _cts.Dispose(); // cancelled, and its call is over: nothing else holds it
                     _cts = new CancellationTokenSource();
                 }
 
@@ -1156,7 +1160,7 @@ internal sealed class Invoker
         if (finished != 0 && returned - finished > Engine.WakeSlackTicks && r.RanOn != _set.CurrentCore)
         {
             Engine.Violations.Add(ViolationKind.LostWakeup, r.Primitive,
-                $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {Engine.Milliseconds(returned - finished):F0} ms after the function had finished (the release did not wake it; a timeout did)");
+                $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {TortureEngine.Milliseconds(returned - finished):F0} ms after the function had finished (the release did not wake it; a timeout did)");
         }
     }
 
@@ -1175,7 +1179,7 @@ internal sealed class Invoker
         if (released > called && returned - released > Engine.WakeSlackTicks)
         {
             Engine.Violations.Add(ViolationKind.LostWakeup, p,
-                $"a no-wait call to core {core} waited for the sender's previous no-wait call (C1) and returned {Engine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
+                $"a no-wait call to core {core} waited for the sender's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
         }
     }
 

@@ -160,9 +160,14 @@ internal static class TortureCommand
     /// <summary>The parsed command line (of the command <see cref="Create"/> made) as engine options.</summary>
     internal static TortureOptions ToOptions(ParseResult parse)
     {
-        PrimitiveWeights.TryParse(parse.GetValue<string>("--weights"), out var weights, out _);
-        RuntimeFaults.TryParse(parse.GetValue<string>("--fault"), out var fault);
-        Sabotages.TryParse(parse.GetValue<string>("--sabotage"), out var sabotage);
+        if (!PrimitiveWeights.TryParse(parse.GetValue<string>("--weights"), out var weights, out var error)
+            || !RuntimeFaults.TryParse(parse.GetValue<string>("--fault"), out var fault)
+            || !Sabotages.TryParse(parse.GetValue<string>("--sabotage"), out var sabotage))
+        {
+            // The options' validators accept only values these parse, so a parse that fails here is a bug of ours.
+            throw new InvalidOperationException($"torture: --weights, --fault or --sabotage passed validation but does not parse ({error ?? "unknown name"}).");
+        }
+
         var poll = parse.GetValue<double>("--poll-us");
         return new TortureOptions
         {
@@ -222,6 +227,8 @@ internal static class TortureCommand
             Console.Error.WriteLine($"torture: {ex.Message}");
             return UsageErrorExitCode;
         }
+
+        using var disposeAtEnd = engine; // frees the run's events when the command returns (a hung run exits below)
 
         // Ctrl-C and SIGTERM end the run, not the process: the invokers stop, the checks and the report follow. A
         // second signal is left to its default action (the process ends at once), for a run that cannot finish.
