@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// Thread placement for the benchmarks: pins through the library's <c>Affinity</c> (Linux
@@ -108,7 +108,7 @@ public static class BenchAffinity
     /// <summary>The CPU the calling thread runs on now, or -1.</summary>
     public static int CurrentCpu() => Affinity.CurrentCpu();
 
-    // A classic DllImport with a blittable array: the CLI project does not allow unsafe code, which LibraryImport's
+    // A classic DllImport with a blittable array: this project does not allow unsafe code, which LibraryImport's
     // generated marshalling needs.
     private static class NativeMethods
     {

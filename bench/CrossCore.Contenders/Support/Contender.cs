@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>What a contender is in its scenario.</summary>
 public enum ContenderRole
@@ -66,9 +66,16 @@ public abstract class Contender : IDisposable
     }
 
     /// <summary>Stops every thread and set the contender made.</summary>
-    public virtual void Dispose()
+    public void Dispose()
     {
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stops every thread and set the contender made (<paramref name="disposing"/>: called by
+    /// <see cref="Dispose()"/>; contenders have no finalizer).</summary>
+    protected virtual void Dispose(bool disposing)
+    {
     }
 
     /// <summary>Records a figure of the last run.</summary>

@@ -1,4 +1,4 @@
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// A dedicated, optionally pinned thread that runs one <em>session</em> at a time for a contender: the pong side of a

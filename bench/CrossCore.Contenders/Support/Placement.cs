@@ -1,4 +1,4 @@
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// Where the threads of a measurement run. The driver (the thread that times and sends) gets

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>Busy-wait helpers. On a single-CPU machine every spin yields now and then, or a spinner would hold the CPU
 /// its partner needs for a whole time slice.</summary>

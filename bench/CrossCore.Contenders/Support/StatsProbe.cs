@@ -1,5 +1,5 @@
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>Differences of a set's counters around one run, per operation (P5: wake-ups per request, batches).</summary>
 public sealed class StatsProbe(CoreSet set)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// A handoff contender (P2 and the coalescing scenario): one or more senders push items, one consumer takes them.
@@ -84,14 +84,14 @@ public abstract class ThroughputContender : Contender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         foreach (var helper in _helpers)
         {
             helper.Dispose();
         }
 
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Gets the consumer ready (untimed).</summary>

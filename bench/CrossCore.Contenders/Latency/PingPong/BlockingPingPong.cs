@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>P1 peer: two <see cref="BlockingCollection{T}"/>s, one each way, with a pinned pong thread (<c>Take</c> spins
 /// briefly, then blocks).</summary>
@@ -30,12 +30,12 @@ public sealed class BlockingCollectionPingPong : LatencyContender
     public override void End() => _partner.Stop(() => _request.Add(-1));
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _partner.Dispose();
         _request.Dispose();
         _reply.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>
@@ -100,12 +100,12 @@ public sealed class EventPingPong : LatencyContender
     public override void End() => _partner.Stop(_request.Set);
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _partner.Dispose();
         _request.Dispose();
         _reply.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

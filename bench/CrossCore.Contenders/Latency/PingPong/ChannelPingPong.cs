@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P1 peer: two unbounded single-reader, single-writer <see cref="Channel{T}"/>s, one each way. The pong side is a
@@ -33,10 +33,10 @@ public sealed class ChannelSpinPingPong : LatencyContender
     public override void End() => _partner.Stop();
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _partner.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

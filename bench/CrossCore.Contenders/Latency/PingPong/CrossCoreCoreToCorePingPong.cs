@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P1, core to core: task-context work on core 0 (<c>RunAsync</c>) makes waiting calls to core 1, the kernel's usual
@@ -47,10 +47,10 @@ public sealed class CrossCoreCoreToCorePingPong : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _set.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P7: <c>await InvokeAsync(1, f, state)</c> in a loop, either from an <c>async</c> method on the thread pool (outside
@@ -74,10 +74,10 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _set.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P1 / P3: <c>Invoke(core, f, state)</c> from a thread outside the set to core 1 (on the partner CPU).
@@ -66,10 +66,10 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _set.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

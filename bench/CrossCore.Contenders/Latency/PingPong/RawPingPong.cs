@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P1 floor: two threads on two CPUs bounce a sequence number through two padded cache lines. One round trip is two
@@ -31,10 +31,10 @@ public sealed class RawPingPong : LatencyContender
     public override void End() => _partner.Stop();
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _partner.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P1 peer: <c>ThreadPool.UnsafeQueueUserWorkItem</c> of a reused work item that bumps a padded sequence; the

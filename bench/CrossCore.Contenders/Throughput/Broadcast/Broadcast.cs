@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// Broadcast floor: a leader bumps a sequence in one padded line; each follower (one per other CPU) spins on it and
@@ -54,14 +54,14 @@ public sealed class RawBroadcast : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         foreach (var follower in _followers)
         {
             follower.Dispose();
         }
 
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>
@@ -168,10 +168,10 @@ public sealed class CrossCoreInvokeMany : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _set.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>
@@ -236,10 +236,10 @@ public sealed class CrossCoreInvokeOnEach : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _set.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// Coalescing floor: the irq_work claim protocol on one padded flags word and nothing else. The sender claims with
@@ -38,10 +38,10 @@ public sealed class RawFlagCoalescing : ThroughputContender
     public override void AfterRun(int ops) => SetExtra("runs_per_op", (double)(_runs.Read() - _runsBefore) / ops);
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _consumer.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>
@@ -160,9 +160,9 @@ public sealed class CrossCoreDeferredCoalescing : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        base.Dispose();
+        base.Dispose(disposing);
         _set.Dispose();
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P5: two senders burst async calls at one core: each sends a burst of <see cref="BurstSize"/> descriptors, then
@@ -61,9 +61,9 @@ public sealed class CrossCoreBurstLoad : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        base.Dispose();
+        base.Dispose(disposing);
         _set.Dispose();
     }
 

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P2 peer: an unbounded <see cref="Channel{T}"/> with <c>SingleReader = true</c>. The reader either spins on
@@ -43,10 +43,10 @@ public sealed class ChannelThroughput : ThroughputContender
     public override string? PinningError => _consumer?.PinningError ?? base.PinningError;
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _consumer?.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

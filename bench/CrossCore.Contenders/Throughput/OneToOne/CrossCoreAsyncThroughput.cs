@@ -1,4 +1,4 @@
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P2: <c>TryPost(core, descriptor)</c> from each sender, cycling its own pool of reused
@@ -61,9 +61,9 @@ public sealed class CrossCoreAsyncThroughput : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        base.Dispose();
+        base.Dispose(disposing);
         _set.Dispose();
     }
 
@@ -155,9 +155,9 @@ public sealed class CrossCoreNoWaitThroughput : ThroughputContender
     }
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        base.Dispose();
+        base.Dispose(disposing);
         _set.Dispose();
     }
 

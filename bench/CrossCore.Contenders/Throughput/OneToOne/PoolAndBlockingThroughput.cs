@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>P2 peer: <c>ThreadPool.UnsafeQueueUserWorkItem</c> of one reused <see cref="IThreadPoolWorkItem"/> per item
 /// (the pool's workers, which cannot be pinned, take them).</summary>
@@ -77,11 +77,11 @@ public sealed class BlockingCollectionThroughput : ThroughputContender
     public override string? PinningError => _consumer.PinningError ?? base.PinningError;
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _consumer.Dispose();
         _queue.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CrossCore.Cli.Bench.Contenders;
+namespace CrossCore.Contenders;
 
 /// <summary>
 /// P2 floor: the inbox protocol with nothing around it. Each sender cycles a pool of reusable nodes: claim (CAS
@@ -50,10 +50,10 @@ public sealed class RawStackHandoff : ThroughputContender
     public override string? PinningError => _consumer.PinningError ?? base.PinningError;
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _consumer.Dispose();
-        base.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

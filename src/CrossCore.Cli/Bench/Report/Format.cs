@@ -1,5 +1,5 @@
 using System.Globalization;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench.Report;
 

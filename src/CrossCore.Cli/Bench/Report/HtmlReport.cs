@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench.Report;
 
