@@ -2,23 +2,6 @@ using System.Diagnostics;
 
 namespace CrossCore.Contenders;
 
-/// <summary>What a contender is in its scenario.</summary>
-public enum ContenderRole
-{
-    /// <summary>The hardware floor: the least a correct handoff can cost.</summary>
-    Floor,
-
-    /// <summary>CrossCore itself.</summary>
-    CrossCore,
-
-    /// <summary>What a .NET developer would use instead.</summary>
-    Peer,
-
-    /// <summary>A variant of the floor with one of CrossCore's required costs added (shows what the protocol itself
-    /// costs); not a peer, not the floor.</summary>
-    Reference,
-}
-
 /// <summary>
 /// One thing measured. A run is <see cref="Begin"/> (untimed: wake the partner threads, warm the target),
 /// <see cref="Run"/> (timed by the contender itself, around exactly the operations), <see cref="End"/> (untimed: put
@@ -80,63 +63,13 @@ public abstract class Contender : IDisposable
 
     /// <summary>Records a figure of the last run.</summary>
     protected void SetExtra(string key, double value) => _extras[key] = value;
-}
 
-/// <summary>Receives a timestamp after every operation of a latency loop; a struct so the untimed loop pays nothing.</summary>
-public interface IOpClock
-{
-    /// <summary>Called after operation <paramref name="i"/>.</summary>
-    void Tick(int i);
-
-    /// <summary>Called by loops that pause between operations, just before operation <paramref name="i"/>: the pause
-    /// is not part of its latency.</summary>
-    void Restart(int i);
-}
-
-/// <summary>The clock of untimed loops: does nothing (and is compiled away).</summary>
-public readonly struct NoClock : IOpClock
-{
-    /// <inheritdoc/>
-    public void Tick(int i)
+    /// <summary>Records figures of the last run (a <see cref="StatsProbe"/>'s, for one).</summary>
+    protected void SetExtras(IEnumerable<KeyValuePair<string, double>> extras)
     {
+        foreach (var (key, value) in extras)
+        {
+            SetExtra(key, value);
+        }
     }
-
-    /// <inheritdoc/>
-    public void Restart(int i)
-    {
-    }
-}
-
-/// <summary>Writes <see cref="Stopwatch.GetTimestamp"/> to <c>stamps[i + 1]</c> after operation i (and to
-/// <c>stamps[i]</c> on a restart), so operation i took <c>stamps[i + 1] - stamps[i]</c>.</summary>
-public readonly struct StampClock(long[] stamps) : IOpClock
-{
-    /// <inheritdoc/>
-    public void Tick(int i) => stamps[i + 1] = Stopwatch.GetTimestamp();
-
-    /// <inheritdoc/>
-    public void Restart(int i) => stamps[i] = Stopwatch.GetTimestamp();
-}
-
-/// <summary>
-/// A round-trip contender (P1, P3): each operation is a request and its answer. Implementations write one loop,
-/// generic in the clock, used both for the timed batch (<see cref="NoClock"/>) and for the per-operation latency
-/// distribution (<see cref="StampClock"/>).
-/// </summary>
-public abstract class LatencyContender : Contender
-{
-    /// <inheritdoc/>
-    public sealed override long Run(int ops) => Loop(ops, default(NoClock));
-
-    /// <summary>Runs <c>stamps.Length - 1</c> round trips and time-stamps each: <c>stamps[0]</c> is the start.</summary>
-    public void RunTimed(long[] stamps)
-    {
-        stamps[0] = Stopwatch.GetTimestamp();
-        Loop(stamps.Length - 1, new StampClock(stamps));
-    }
-
-    /// <summary>The round-trip loop: <paramref name="ops"/> round trips, <c>clock.Tick(i)</c> after each; returns the
-    /// elapsed ticks of the loop.</summary>
-    protected abstract long Loop<TClock>(int ops, TClock clock)
-        where TClock : struct, IOpClock;
 }

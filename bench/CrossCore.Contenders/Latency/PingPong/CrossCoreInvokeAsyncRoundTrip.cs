@@ -7,22 +7,18 @@ namespace CrossCore.Contenders;
 /// the set: each continuation is queued to the pool) or from task-context work on core 0 (the completion travels back
 /// through core 0's inbox and the continuation resumes there). Bytes per op are measured on the awaiting thread.
 /// </summary>
-public sealed class CrossCoreInvokeAsyncRoundTrip : LatencyContender
+public sealed class CrossCoreInvokeAsyncRoundTrip : CrossCoreLatencyContender
 {
-    private readonly CoreSet _set;
     private readonly PaddedCounter _state = new();
-    private readonly StatsProbe _probe;
     private readonly Placement _placement;
     private readonly bool _fromCore;
-    private long _loopBytes;
 
     /// <summary>Starts a two-core set; <paramref name="fromCore"/>: await from core 0's task context, else from the pool.</summary>
     public CrossCoreInvokeAsyncRoundTrip(Placement placement, bool fromCore)
+        : base(placement.CoreSetOptions(fromCore ? "bench await c2c" : "bench await", 2))
     {
         _placement = placement;
         _fromCore = fromCore;
-        _set = new CoreSet(placement.CoreSetOptions(fromCore ? "bench await c2c" : "bench await", 2));
-        _probe = new StatsProbe(_set);
     }
 
     /// <inheritdoc/>
@@ -31,10 +27,7 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : LatencyContender
         : "CrossCore InvokeAsync, outside async method → core";
 
     /// <inheritdoc/>
-    public override ContenderRole Role => ContenderRole.CrossCore;
-
-    /// <inheritdoc/>
-    public override string? PinningError => _set.GetCoreInfo(0).PinningError ?? _set.GetCoreInfo(1).PinningError;
+    public override string? PinningError => Set.GetCoreInfo(0).PinningError ?? Set.GetCoreInfo(1).PinningError;
 
     /// <inheritdoc/>
     public override void Begin()
@@ -57,38 +50,14 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : LatencyContender
     }
 
     /// <inheritdoc/>
-    public override void BeforeRun() => _probe.Before();
-
-    /// <inheritdoc/>
-    public override void AfterRun(int ops)
-    {
-        foreach (var (key, value) in _probe.After(ops))
-        {
-            SetExtra(key, value);
-        }
-
-        if (_fromCore)
-        {
-            SetExtra("loop_bytes_per_op", (double)_loopBytes / ops); // on core 0, where every continuation runs
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _set.Dispose();
-        base.Dispose(disposing);
-    }
-
-    /// <inheritdoc/>
     protected override long Loop<TClock>(int ops, TClock clock) => _fromCore
-        ? _set.RunAsync(0, static s => s.self.AwaitLoop(s.ops, s.clock, measureThread: true), (self: this, ops, clock)).GetAwaiter().GetResult()
+        ? Set.RunAsync(0, static s => s.self.AwaitLoop(s.ops, s.clock, measureThread: true), (self: this, ops, clock)).GetAwaiter().GetResult()
         : Task.Run(() => AwaitLoop(ops, clock, measureThread: false)).GetAwaiter().GetResult();
 
     private async Task<long> AwaitLoop<TClock>(int ops, TClock clock, bool measureThread)
         where TClock : struct, IOpClock
     {
-        var set = _set;
+        var set = Set;
         var state = _state;
         var allocated = measureThread ? GC.GetAllocatedBytesForCurrentThread() : 0;
         var start = Stopwatch.GetTimestamp();
@@ -101,7 +70,7 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : LatencyContender
         var elapsed = Stopwatch.GetTimestamp() - start;
         if (measureThread)
         {
-            _loopBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            RecordLoopBytes(GC.GetAllocatedBytesForCurrentThread() - allocated); // on core 0, where every continuation runs
         }
 
         return elapsed;

@@ -8,15 +8,13 @@ namespace CrossCore.Contenders;
 /// untimed, until the core has parked (and <see cref="ParkedGap"/> more) before each call, and the waiter parks too
 /// while the core wakes up: each round trip is two kernel wake-ups.
 /// </summary>
-public sealed class CrossCoreSyncPingPong : LatencyContender
+public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
 {
     /// <summary>The untimed pause before each call to the parked core, after it reports Parked.</summary>
     public static readonly TimeSpan ParkedGap = TimeSpan.FromMicroseconds(50);
 
     private const int Target = 1;
-    private readonly CoreSet _set;
     private readonly PaddedCounter _state = new();
-    private readonly StatsProbe _probe;
     private readonly bool _parked;
     private readonly bool _withResult;
 
@@ -24,11 +22,10 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
     /// <paramref name="withResult"/>: call <c>Invoke&lt;TState, TResult&gt;</c> and use the returned count (P7's check
     /// that a result costs nothing measurable over the void call).</summary>
     public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false)
+        : base(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null))
     {
         _parked = parked;
         _withResult = withResult;
-        _set = new CoreSet(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null));
-        _probe = new StatsProbe(_set);
     }
 
     /// <inheritdoc/>
@@ -36,71 +33,32 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
         : _withResult ? "CrossCore Invoke<TResult>, outside thread → core" : "CrossCore Invoke, outside thread → core";
 
     /// <inheritdoc/>
-    public override ContenderRole Role => ContenderRole.CrossCore;
-
-    /// <inheritdoc/>
-    public override string? PinningError => _set.GetCoreInfo(Target).PinningError;
-
-    /// <summary>The set (for tests and diagnostics).</summary>
-    public CoreSet Set => _set;
+    public override string? PinningError => Set.GetCoreInfo(Target).PinningError;
 
     /// <inheritdoc/>
     public override void Begin()
     {
         for (var i = 0; i < 16; i++)
         {
-            _set.Invoke(Target, static c => c.Increment(), _state); // wakes the core; it polls now
+            Set.Invoke(Target, static c => c.Increment(), _state); // wakes the core; it polls now
         }
-    }
-
-    /// <inheritdoc/>
-    public override void BeforeRun() => _probe.Before();
-
-    /// <inheritdoc/>
-    public override void AfterRun(int ops)
-    {
-        foreach (var (key, value) in _probe.After(ops))
-        {
-            SetExtra(key, value);
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _set.Dispose();
-        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>
     protected override long Loop<TClock>(int ops, TClock clock)
     {
-        var set = _set;
-        var state = _state;
         if (_parked)
         {
             return ParkedLoop(ops, clock);
         }
 
-        if (_withResult)
-        {
-            return ResultLoop(ops, clock);
-        }
-
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < ops; i++)
-        {
-            set.Invoke(Target, static c => c.Increment(), state);
-            clock.Tick(i);
-        }
-
-        return Stopwatch.GetTimestamp() - start;
+        return _withResult ? ResultLoop(ops, clock) : TimeHere(ops, clock, new InvokeTarget(Set, _state));
     }
 
     private long ResultLoop<TClock>(int ops, TClock clock)
         where TClock : struct, IOpClock
     {
-        var set = _set;
+        var set = Set;
         var state = _state;
         long last = 0;
         var start = Stopwatch.GetTimestamp();
@@ -118,7 +76,7 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
     private long ParkedLoop<TClock>(int ops, TClock clock)
         where TClock : struct, IOpClock
     {
-        var set = _set;
+        var set = Set;
         var state = _state;
         var gap = ParkedGap.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
         long elapsed = 0;
@@ -143,5 +101,10 @@ public sealed class CrossCoreSyncPingPong : LatencyContender
         }
 
         return elapsed;
+    }
+
+    private readonly struct InvokeTarget(CoreSet set, PaddedCounter state) : IRoundTrip
+    {
+        public void Run() => set.Invoke(Target, static c => c.Increment(), state);
     }
 }

@@ -6,36 +6,22 @@ namespace CrossCore.Contenders;
 /// P1 floor: two threads on two CPUs bounce a sequence number through two padded cache lines. One round trip is two
 /// cache-line transfers and nothing else: the least any cross-CPU request and answer can cost.
 /// </summary>
-public sealed class RawPingPong : LatencyContender
+public sealed class RawPingPong : PartnerPingPong
 {
     private readonly Lines _lines = new();
-    private readonly Partner _partner;
     private long _sequence;
 
     /// <summary>Creates the pong thread on the partner CPU.</summary>
-    public RawPingPong(Placement placement) => _partner = new Partner("raw pong", placement.PartnerCpu);
+    public RawPingPong(Placement placement)
+        : base("raw pong", placement)
+    {
+    }
 
     /// <inheritdoc/>
     public override string Name => "raw padded cache-line ping-pong";
 
     /// <inheritdoc/>
     public override ContenderRole Role => ContenderRole.Floor;
-
-    /// <inheritdoc/>
-    public override string? PinningError => _partner.PinningError;
-
-    /// <inheritdoc/>
-    public override void Begin() => _partner.Start(Pong);
-
-    /// <inheritdoc/>
-    public override void End() => _partner.Stop();
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _partner.Dispose();
-        base.Dispose(disposing);
-    }
 
     /// <inheritdoc/>
     protected override long Loop<TClock>(int ops, TClock clock)
@@ -61,7 +47,8 @@ public sealed class RawPingPong : LatencyContender
         return elapsed;
     }
 
-    private void Pong(Partner self)
+    /// <inheritdoc/>
+    protected override void Pong(Partner self)
     {
         var lines = _lines;
         var last = Volatile.Read(ref lines.Ping.Value);

@@ -4,87 +4,6 @@ using System.Threading.Channels;
 namespace CrossCore.Contenders;
 
 /// <summary>
-/// P1 peer: two unbounded single-reader, single-writer <see cref="Channel{T}"/>s, one each way. The pong side is a
-/// pinned thread spinning on <c>TryRead</c>, and so is the ping side's wait for the answer: the fastest way to use a
-/// channel across two CPUs.
-/// </summary>
-public sealed class ChannelSpinPingPong : LatencyContender
-{
-    private readonly Channel<long> _request = PingPongChannels.Create();
-    private readonly Channel<long> _reply = PingPongChannels.Create();
-    private readonly Partner _partner;
-
-    /// <summary>Creates the pong thread on the partner CPU.</summary>
-    public ChannelSpinPingPong(Placement placement) => _partner = new Partner("channel pong", placement.PartnerCpu);
-
-    /// <inheritdoc/>
-    public override string Name => "Channel<T> ping-pong, spinning TryRead";
-
-    /// <inheritdoc/>
-    public override ContenderRole Role => ContenderRole.Peer;
-
-    /// <inheritdoc/>
-    public override string? PinningError => _partner.PinningError;
-
-    /// <inheritdoc/>
-    public override void Begin() => _partner.Start(Pong);
-
-    /// <inheritdoc/>
-    public override void End() => _partner.Stop();
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _partner.Dispose();
-        base.Dispose(disposing);
-    }
-
-    /// <inheritdoc/>
-    protected override long Loop<TClock>(int ops, TClock clock)
-    {
-        var writer = _request.Writer;
-        var reader = _reply.Reader;
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < ops; i++)
-        {
-            writer.TryWrite(i);
-            var spin = 0;
-            while (!reader.TryRead(out _))
-            {
-                Spin.Pause(ref spin);
-            }
-
-            clock.Tick(i);
-        }
-
-        return Stopwatch.GetTimestamp() - start;
-    }
-
-    private void Pong(Partner self)
-    {
-        var reader = _request.Reader;
-        var writer = _reply.Writer;
-        self.SignalReady();
-        var spin = 0;
-        while (true)
-        {
-            if (reader.TryRead(out var value))
-            {
-                writer.TryWrite(value);
-                continue;
-            }
-
-            if (self.StopRequested)
-            {
-                return;
-            }
-
-            Spin.Pause(ref spin);
-        }
-    }
-}
-
-/// <summary>
 /// P1 peer: the same two channels used the idiomatic way, with <c>await ReadAsync()</c> on both sides (continuations
 /// run on the thread pool, which cannot be pinned).
 /// </summary>
@@ -171,15 +90,4 @@ public sealed class ChannelAwaitPingPong : LatencyContender
             writer.TryWrite(value);
         }
     }
-}
-
-/// <summary>The channel configuration of the ping-pong peers.</summary>
-internal static class PingPongChannels
-{
-    public static Channel<long> Create() => Channel.CreateUnbounded<long>(new UnboundedChannelOptions
-    {
-        SingleReader = true,
-        SingleWriter = true,
-        AllowSynchronousContinuations = false,
-    });
 }
