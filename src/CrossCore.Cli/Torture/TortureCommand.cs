@@ -235,7 +235,7 @@ internal static class TortureCommand
         var signals = 0;
         void OnSignal(PosixSignalContext context)
         {
-            if (Interlocked.Increment(ref signals) == 1) // full fence; only the first signal interrupts, pairs with nothing else
+            if (Interlocked.Increment(ref signals) == 1) // atomic: of two racing signals exactly one sees 1 and interrupts
             {
                 context.Cancel = true;
                 Console.Error.WriteLine($"torture: {context.Signal}: stopping the invokers, then the checks and the report (again to exit at once)");
