@@ -8,19 +8,19 @@ namespace CrossCore.Contenders;
 /// clears pending, fences, runs, and clears busy with a CAS. Time per queue attempt; runs per attempt shows the
 /// coalescing.
 /// </summary>
-public sealed class RawFlagCoalescing : ThroughputContender
+public sealed class RawFlagCoalescing : PartnerConsumerThroughput
 {
     private const int Pending = 1;
     private const int Busy = 2;
     private readonly Flags _flags = new();
     private readonly PaddedCounter _runs = new();
-    private readonly Partner _consumer;
     private long _runsBefore;
 
     /// <summary>Creates the consumer thread on the partner CPU.</summary>
     public RawFlagCoalescing(Placement placement)
-        : base(placement, 1) =>
-        _consumer = new Partner("raw flag consumer", placement.PartnerCpu);
+        : base(placement, 1, "raw flag consumer")
+    {
+    }
 
     /// <inheritdoc/>
     public override string Name => "raw claim flag (atomic OR) + spinning runner";
@@ -29,26 +29,10 @@ public sealed class RawFlagCoalescing : ThroughputContender
     public override ContenderRole Role => ContenderRole.Floor;
 
     /// <inheritdoc/>
-    public override string? PinningError => _consumer.PinningError;
-
-    /// <inheritdoc/>
     public override void BeforeRun() => _runsBefore = _runs.Read();
 
     /// <inheritdoc/>
     public override void AfterRun(int ops) => SetExtra("runs_per_op", (double)(_runs.Read() - _runsBefore) / ops);
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _consumer.Dispose();
-        base.Dispose(disposing);
-    }
-
-    /// <inheritdoc/>
-    protected override void BeginConsumer() => _consumer.Start(Consume);
-
-    /// <inheritdoc/>
-    protected override void EndConsumer() => _consumer.Stop();
 
     /// <inheritdoc/>
     protected override void Produce(int sender, int count)
@@ -70,7 +54,8 @@ public sealed class RawFlagCoalescing : ThroughputContender
         }
     }
 
-    private void Consume(Partner self)
+    /// <inheritdoc/>
+    protected override void Consume(Partner self)
     {
         var flags = _flags;
         var runs = _runs.Read();

@@ -4,16 +4,16 @@ namespace CrossCore.Contenders;
 
 /// <summary>P2 peer: a <see cref="BlockingCollection{T}"/> over a <see cref="ConcurrentQueue{T}"/>, one pinned consumer
 /// in <c>Take</c>.</summary>
-public sealed class BlockingCollectionThroughput : ThroughputContender
+public sealed class BlockingCollectionThroughput : PartnerConsumerThroughput
 {
     private readonly BlockingCollection<long> _queue = new(new ConcurrentQueue<long>());
     private readonly PaddedCounter _consumed = new();
-    private readonly Partner _consumer;
 
     /// <summary>Creates the collection and the consumer thread on the partner CPU.</summary>
     public BlockingCollectionThroughput(Placement placement, int senders = 1)
-        : base(placement, senders) =>
-        _consumer = new Partner("blocking consumer", placement.PartnerCpu);
+        : base(placement, senders, "blocking consumer")
+    {
+    }
 
     /// <inheritdoc/>
     public override string Name => "BlockingCollection<T>";
@@ -22,21 +22,14 @@ public sealed class BlockingCollectionThroughput : ThroughputContender
     public override ContenderRole Role => ContenderRole.Peer;
 
     /// <inheritdoc/>
-    public override string? PinningError => _consumer.PinningError ?? base.PinningError;
-
-    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        _consumer.Dispose();
+        base.Dispose(disposing); // the consumer thread, then the senders
         _queue.Dispose();
-        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>
-    protected override void BeginConsumer() => _consumer.Start(Consume);
-
-    /// <inheritdoc/>
-    protected override void EndConsumer() => _consumer.Stop(() => _queue.Add(-1));
+    protected override Action? UnblockConsumer => () => _queue.Add(-1);
 
     /// <inheritdoc/>
     protected override void Produce(int sender, int count)
@@ -58,7 +51,8 @@ public sealed class BlockingCollectionThroughput : ThroughputContender
         }
     }
 
-    private void Consume(Partner self)
+    /// <inheritdoc/>
+    protected override void Consume(Partner self)
     {
         var consumed = _consumed.Read();
         self.SignalReady();

@@ -7,14 +7,13 @@ namespace CrossCore.Contenders;
 /// free → in flight), push onto a Treiber stack (CAS); one consumer thread, spinning on the head, detaches the whole
 /// stack with one exchange, reverses it to FIFO and releases each node (store) as it takes it.
 /// </summary>
-public sealed class RawStackHandoff : ThroughputContender
+public sealed class RawStackHandoff : PartnerConsumerThroughput
 {
     private const int PoolSize = 256;
     private readonly Head _head = new();
     private readonly Node[][] _pools;
     private readonly int[] _cursor;
     private readonly PaddedCounter _consumed = new();
-    private readonly Partner _consumer;
     private readonly bool _fenced;
 
     /// <summary>Creates the pools and the consumer thread on the partner CPU.</summary>
@@ -23,7 +22,7 @@ public sealed class RawStackHandoff : ThroughputContender
     /// <param name="fenced">Add SPEC O4's full fence after each release (the reference variant): the consumer then
     /// pays what CrossCore's core must pay per async entry (release, full fence, then the function).</param>
     public RawStackHandoff(Placement placement, int senders = 1, bool fenced = false)
-        : base(placement, senders)
+        : base(placement, senders, "raw consumer")
     {
         _fenced = fenced;
         _pools = new Node[senders][];
@@ -37,7 +36,6 @@ public sealed class RawStackHandoff : ThroughputContender
         }
 
         _cursor = new int[senders * 16]; // one cache line per sender
-        _consumer = new Partner("raw consumer", placement.PartnerCpu);
     }
 
     /// <inheritdoc/>
@@ -45,22 +43,6 @@ public sealed class RawStackHandoff : ThroughputContender
 
     /// <inheritdoc/>
     public override ContenderRole Role => _fenced ? ContenderRole.Reference : ContenderRole.Floor;
-
-    /// <inheritdoc/>
-    public override string? PinningError => _consumer.PinningError ?? base.PinningError;
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _consumer.Dispose();
-        base.Dispose(disposing);
-    }
-
-    /// <inheritdoc/>
-    protected override void BeginConsumer() => _consumer.Start(Consume);
-
-    /// <inheritdoc/>
-    protected override void EndConsumer() => _consumer.Stop();
 
     /// <inheritdoc/>
     protected override void Produce(int sender, int count)
@@ -107,7 +89,8 @@ public sealed class RawStackHandoff : ThroughputContender
         }
     }
 
-    private void Consume(Partner self)
+    /// <inheritdoc/>
+    protected override void Consume(Partner self)
     {
         var head = _head;
         var consumed = _consumed.Read();
