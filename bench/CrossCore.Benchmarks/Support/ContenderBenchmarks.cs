@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Benchmarks;
 
@@ -21,6 +21,7 @@ public abstract class ContenderBenchmarks
     /// <summary>Starts the pool's first workers while the benchmark thread is still unpinned (threads inherit their
     /// creator's CPU mask), then pins the benchmark thread.</summary>
     [GlobalSetup]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet calls [GlobalSetup] on the benchmark instance.")]
     public void PinBenchmarkThread()
     {
         BenchAffinity.Unpin();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench;
 

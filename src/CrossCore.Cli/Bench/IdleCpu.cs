@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench;
 

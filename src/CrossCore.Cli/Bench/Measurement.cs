@@ -1,4 +1,4 @@
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench;
 

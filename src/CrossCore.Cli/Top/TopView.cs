@@ -7,7 +7,7 @@ namespace CrossCore.Cli.Top;
 /// <summary>The screen of <c>crosscore top</c>: one row per core of every set in the watched process.</summary>
 internal static class TopView
 {
-    private static readonly CultureInfo Ic = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_ic = CultureInfo.InvariantCulture;
 
     public static IRenderable Render(int processId, string processName, TopModel model, bool ended)
     {
@@ -25,24 +25,24 @@ internal static class TopView
         {
             table.AddRow(
                 Markup.Escape(key.Set),
-                key.Core.ToString(Ic),
+                key.Core.ToString(s_ic),
                 StateMarkup(row.State),
                 Rate(row.CallsPerSecond),
-                row.MeanBatch is { } mean ? mean.ToString("0.00", Ic) : "-",
+                row.MeanBatch is { } mean ? mean.ToString("0.00", s_ic) : "-",
                 Rate(row.WakeupsSentPerSecond),
                 Rate(row.WakeupsAvoidedPerSecond),
-                row.StuckNow is > 0 and var s ? $"[red]{s.ToString(Ic)}[/]" : row.StuckNow?.ToString(Ic) ?? "-");
+                row.StuckNow is > 0 and var s ? $"[red]{s.ToString(s_ic)}[/]" : row.StuckNow?.ToString(s_ic) ?? "-");
         }
 
         var status = model.Error is { } error ? $"[red]{Markup.Escape(error)}[/]"
             : ended ? "[yellow]the process exited (or closed the session)[/]"
             : rows.Count == 0 ? (model.Collections == 0 ? "waiting for the first collection..." : "no CrossCore core in this process (yet)")
-            : string.Create(Ic, $"{model.Collections} collections");
-        table.Caption(string.Create(Ic, $"crosscore top: process {processId} ({Markup.Escape(processName)})  {status}  [grey]q or Ctrl-C quits[/]"));
+            : string.Create(s_ic, $"{model.Collections} collections");
+        table.Caption(string.Create(s_ic, $"crosscore top: process {processId} ({Markup.Escape(processName)})  {status}  [grey]q or Ctrl-C quits[/]"));
         return table;
     }
 
-    private static string Rate(double? perSecond) => perSecond is { } v ? v.ToString("N0", Ic) : "-";
+    private static string Rate(double? perSecond) => perSecond is { } v ? v.ToString("N0", s_ic) : "-";
 
     private static string StateMarkup(string? state) => state switch
     {

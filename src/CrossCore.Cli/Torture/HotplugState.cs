@@ -54,7 +54,7 @@ internal sealed class HotplugState
     {
         var word = _online[core >> 6];
         word = online ? word | (1UL << (core & 63)) : word & ~(1UL << (core & 63));
-        Volatile.Write(ref _online[core >> 6], word); // release; single writer
+        Volatile.Write(ref _online[core >> 6], word); // release; pairs with the acquire in IsOnline/OnlineWord (one writer: inside BeginChange/EndChange)
     }
 
     public void EndChange() => Interlocked.Increment(ref _generation); // full fence: even after every change is recorded

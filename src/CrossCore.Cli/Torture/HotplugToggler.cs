@@ -8,7 +8,7 @@ namespace CrossCore.Cli.Torture;
 /// Every change happens inside an odd <see cref="HotplugState"/> generation, so requests know when to relax their
 /// online checks.
 /// </summary>
-internal sealed class HotplugToggler
+internal sealed class HotplugToggler : IDisposable
 {
     private readonly TortureEngine _engine;
     private readonly CoreSet _set;
@@ -41,6 +41,18 @@ internal sealed class HotplugToggler
     {
         _stop.Set();
         _thread.Join();
+    }
+
+    /// <summary>Stops toggling if it still runs (as <see cref="Stop"/>), then frees the stop event.</summary>
+    public void Dispose()
+    {
+        _stop.Set();
+        if ((_thread.ThreadState & System.Threading.ThreadState.Unstarted) == 0)
+        {
+            _thread.Join();
+        }
+
+        _stop.Dispose();
     }
 
     private void Run()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace CrossCore.Cli.Torture;
 
@@ -21,7 +20,7 @@ internal static class LiveDisplay
             });
     }
 
-    private static IRenderable Render(TortureEngine engine)
+    private static Table Render(TortureEngine engine)
     {
         var ic = CultureInfo.InvariantCulture;
         var o = engine.Options;

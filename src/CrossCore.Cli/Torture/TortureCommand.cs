@@ -160,9 +160,14 @@ internal static class TortureCommand
     /// <summary>The parsed command line (of the command <see cref="Create"/> made) as engine options.</summary>
     internal static TortureOptions ToOptions(ParseResult parse)
     {
-        PrimitiveWeights.TryParse(parse.GetValue<string>("--weights"), out var weights, out _);
-        RuntimeFaults.TryParse(parse.GetValue<string>("--fault"), out var fault);
-        Sabotages.TryParse(parse.GetValue<string>("--sabotage"), out var sabotage);
+        if (!PrimitiveWeights.TryParse(parse.GetValue<string>("--weights"), out var weights, out var error)
+            || !RuntimeFaults.TryParse(parse.GetValue<string>("--fault"), out var fault)
+            || !Sabotages.TryParse(parse.GetValue<string>("--sabotage"), out var sabotage))
+        {
+            // The options' validators accept only values these parse, so a parse that fails here is a bug of ours.
+            throw new InvalidOperationException($"torture: --weights, --fault or --sabotage passed validation but does not parse ({error ?? "unknown name"}).");
+        }
+
         var poll = parse.GetValue<double>("--poll-us");
         return new TortureOptions
         {
@@ -223,12 +228,14 @@ internal static class TortureCommand
             return UsageErrorExitCode;
         }
 
+        using var disposeAtEnd = engine; // frees the run's events when the command returns (a hung run exits below)
+
         // Ctrl-C and SIGTERM end the run, not the process: the invokers stop, the checks and the report follow. A
         // second signal is left to its default action (the process ends at once), for a run that cannot finish.
         var signals = 0;
         void OnSignal(PosixSignalContext context)
         {
-            if (Interlocked.Increment(ref signals) == 1) // full fence; only the first signal interrupts, pairs with nothing else
+            if (Interlocked.Increment(ref signals) == 1) // atomic: of two racing signals exactly one sees 1 and interrupts
             {
                 context.Cancel = true;
                 Console.Error.WriteLine($"torture: {context.Signal}: stopping the invokers, then the checks and the report (again to exit at once)");

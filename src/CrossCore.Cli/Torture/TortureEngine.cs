@@ -12,7 +12,7 @@ namespace CrossCore.Cli.Torture;
 /// The run happens on a background thread; <see cref="WaitForCompletion"/> returns once it finished or the watchdog
 /// declared a hang. After a hang the stuck threads are abandoned (background threads): the CLI exits the process.
 /// </remarks>
-internal sealed class TortureEngine
+internal sealed class TortureEngine : IDisposable
 {
     private const int ExecutedStride = 8; // one cache line per core's counter
 
@@ -26,6 +26,7 @@ internal sealed class TortureEngine
     private long _progress;
     private long _sabotageCounter;
     private int _finished;
+    private bool _allThreadsEnded; // set by the runner before _done.Set(), read after _done is seen set
     private long _startTicks;
     private long _endTicks;
     private volatile bool _stop;
@@ -144,6 +145,30 @@ internal sealed class TortureEngine
 
         _runner = new Thread(RunnerMain) { IsBackground = true, Name = "torture runner" };
         _runner.Start();
+    }
+
+    /// <summary>
+    /// Frees the run's events, the watchdog's and the hotplug thread's stop events and the invokers' token sources,
+    /// once a run has ended normally (or never started). After a declared hang or a failure of the harness some
+    /// threads are abandoned and may still wait on these, so then nothing is freed (the CLI exits the process).
+    /// </summary>
+    public void Dispose()
+    {
+        if (_runner is not null && !(_done.IsSet && _allThreadsEnded))
+        {
+            return;
+        }
+
+        _runner?.Join(); // it has set _done: only its return is left
+        _watchdog?.Dispose();
+        Toggler?.Dispose();
+        foreach (var invoker in Invokers)
+        {
+            invoker.Dispose();
+        }
+
+        _done.Dispose();
+        _stopEvent.Dispose();
     }
 
     /// <summary>True once the run has a result (finished or hung).</summary>
@@ -280,6 +305,7 @@ internal sealed class TortureEngine
 
             _phase = "verify";
             Verify();
+            _allThreadsEnded = true;
             Finish(hang: null);
         }
         catch (Exception ex)
@@ -523,7 +549,7 @@ internal sealed class TortureEngine
 
     public long Nanoseconds(long ticks) => (long)(ticks * _nanosecondsPerTick);
 
-    public double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    public static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>
     /// How long after its release a waiter may take to return before it counts as a lost wake-up. A lost wake-up is

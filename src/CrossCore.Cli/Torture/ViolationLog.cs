@@ -8,13 +8,15 @@ internal sealed class ViolationLog
     private readonly string?[] _examples = new string?[ViolationKinds.Count];
     private long _total;
 
-    public long Total => Volatile.Read(ref _total); // a snapshot
+    // The counters publish nothing but their own values: the Interlocked adds keep concurrent counts exact, and the
+    // Volatile reads give the live display a current value; the run's result reads them after every thread is joined.
+    public long Total => Volatile.Read(ref _total); // a current value for the display; see above
 
-    public long Count(ViolationKind kind) => Volatile.Read(ref _byKind[(int)kind]);
+    public long Count(ViolationKind kind) => Volatile.Read(ref _byKind[(int)kind]); // see above
 
-    public long ForPrimitive(Primitive primitive) => Volatile.Read(ref _byPrimitive[(int)primitive]);
+    public long ForPrimitive(Primitive primitive) => Volatile.Read(ref _byPrimitive[(int)primitive]); // see above
 
-    public string? Example(ViolationKind kind) => Volatile.Read(ref _examples[(int)kind]);
+    public string? Example(ViolationKind kind) => Volatile.Read(ref _examples[(int)kind]); // acquire; pairs with the CompareExchange in Add: the string is complete
 
     /// <summary>Records one violation; <paramref name="example"/> is kept if it is the first of its kind.</summary>
     public void Add(ViolationKind kind, Primitive? primitive, string example)
@@ -26,7 +28,7 @@ internal sealed class ViolationLog
             Interlocked.Increment(ref _byPrimitive[(int)p]);
         }
 
-        Interlocked.CompareExchange(ref _examples[(int)kind], example, null);
+        Interlocked.CompareExchange(ref _examples[(int)kind], example, null); // the first example of its kind wins; publishes the string to Example
     }
 
     /// <summary>Adds <paramref name="count"/> violations at once (end-of-run accounting).</summary>

@@ -8,7 +8,7 @@ namespace CrossCore.Cli.Torture;
 /// records a <see cref="ViolationKind.Hang"/> with what every core and invoker is doing, and ends the run as FAILURE
 /// (in the CLI by exiting the process), so a torture run is never left hanging.
 /// </summary>
-internal sealed class Watchdog
+internal sealed class Watchdog : IDisposable
 {
     private readonly TortureEngine _engine;
     private readonly Thread _thread;
@@ -25,6 +25,18 @@ internal sealed class Watchdog
     public void Start() => _thread.Start();
 
     public void Stop() => _stop.Set();
+
+    /// <summary>Stops the thread, waits for it to end, and frees its stop event.</summary>
+    public void Dispose()
+    {
+        _stop.Set();
+        if ((_thread.ThreadState & System.Threading.ThreadState.Unstarted) == 0 && _thread != Thread.CurrentThread)
+        {
+            _thread.Join();
+        }
+
+        _stop.Dispose();
+    }
 
     private void Run()
     {

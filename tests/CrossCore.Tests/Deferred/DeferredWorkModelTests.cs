@@ -11,13 +11,13 @@ namespace CrossCore.Tests.Deferred;
 public sealed class DeferredWorkModelTests
 {
     /// <summary>One step. Nested: claims made from inside the running function (a queue while busy).</summary>
-    public sealed record Step(bool Run, int NestedClaims);
+    public sealed record ModelStep(bool Run, int NestedClaims);
 
-    private static readonly Gen<Step> s_step =
+    private static readonly Gen<ModelStep> s_step =
         Gen.Frequency(
-            (3, Gen.Constant(new Step(false, 0))),                                   // claim from outside
-            (2, Gen.Constant(new Step(true, 0))),                                    // the runner runs it, if pending
-            (2, Gen.Choose(1, 3).Select(n => new Step(true, n))));                   // run, and queue n times meanwhile
+            (3, Gen.Constant(new ModelStep(false, 0))),                              // claim from outside
+            (2, Gen.Constant(new ModelStep(true, 0))),                               // the runner runs it, if pending
+            (2, Gen.Choose(1, 3).Select(n => new ModelStep(true, n))));              // run, and queue n times meanwhile
 
     [Fact]
     public void State_machine_matches_the_sequential_model()
@@ -27,7 +27,7 @@ public sealed class DeferredWorkModelTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
     }
 
-    private static bool CheckAgainstModel(CoreSet set, IEnumerable<Step> steps)
+    private static bool CheckAgainstModel(CoreSet set, IEnumerable<ModelStep> steps)
     {
         var model = new Model();
         var probe = new Probe();

@@ -11,8 +11,8 @@ public sealed class AllocationTests
 {
     private const int Calls = 10_000;
     private static long s_coreBytes;
-    private static readonly Action<int> Nop = static _ => { };
-    private static readonly Action<int> ReadCoreBytes = static _ => s_coreBytes = GC.GetAllocatedBytesForCurrentThread();
+    private static readonly Action<int> s_nop = static _ => { };
+    private static readonly Action<int> s_readCoreBytes = static _ => s_coreBytes = GC.GetAllocatedBytesForCurrentThread();
 
     [Fact]
     public void Sync_async_and_deferred_hot_paths_allocate_nothing_with_diagnostics_on_and_nobody_listening()
@@ -32,14 +32,14 @@ public sealed class AllocationTests
         Assert.False(CrossCoreMetrics.Default.BatchSize.Enabled);
         Assert.False(CrossCoreMetrics.Default.SyncLatencyOn);
 
-        set.Invoke(1, ReadCoreBytes, 0);
+        set.Invoke(1, s_readCoreBytes, 0);
         var coreBefore = s_coreBytes;
         var callerBefore = GC.GetAllocatedBytesForCurrentThread();
 
         Run(set, descriptor, work, counter, Calls);
 
         var callerBytes = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-        set.Invoke(1, ReadCoreBytes, 0);
+        set.Invoke(1, s_readCoreBytes, 0);
         var coreBytes = s_coreBytes - coreBefore;
 
         Assert.Equal(0, callerBytes);
@@ -50,8 +50,8 @@ public sealed class AllocationTests
     {
         for (var i = 0; i < n; i++)
         {
-            set.Invoke(1, Nop, i);                 // sync call: queued, run, released, waited for
-            set.Post(1, Nop, i);    // no-wait call through the per-sender descriptor
+            set.Invoke(1, s_nop, i);                 // sync call: queued, run, released, waited for
+            set.Post(1, s_nop, i);    // no-wait call through the per-sender descriptor
 
             var target = Volatile.Read(ref counter[0]) + 1;
             while (set.TryPost(1, descriptor) == CallResult.Busy)

@@ -9,7 +9,7 @@ namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would sh
 [Collection(DiagnosticsCollection.Name)]
 public sealed class EventSourceTests
 {
-    private static readonly Action<int> Nop = static _ => { };
+    private static readonly Action<int> s_nop = static _ => { };
 
     private static CoreSet NewSet(string name, TimeSpan? stuckTimeout = null, Action<StuckCallReport>? onStuck = null) => new(new CoreSetOptions
     {
@@ -49,7 +49,7 @@ public sealed class EventSourceTests
 
         for (var i = 0; i < n; i++)
         {
-            set.Invoke(1, Nop, i);
+            set.Invoke(1, s_nop, i);
         }
 
         // The exit event is written after the release that let the caller return: wait for the last one.
@@ -62,7 +62,7 @@ public sealed class EventSourceTests
         Assert.Equal(n, listener.Count(Ids.FunctionEntry, e => Kind(e) == "sync" && Core(e) == 1));
         Assert.Equal(n, listener.Count(Ids.FunctionExit, e => Kind(e) == "sync" && Core(e) == 1));
         Assert.All(listener.Events.Where(e => e.EventId is Ids.CallQueued or Ids.FunctionEntry),
-            e => Assert.Equal(DiagnosticNames.Of(Nop), CrossCoreListener.Field(e, "function")));
+            e => Assert.Equal(DiagnosticNames.Of(s_nop), CrossCoreListener.Field(e, "function")));
 
         // Each entry runs between its own entry and exit: entry/exit alternate on the core.
         var run = listener.Events.Where(e => e.EventId is Ids.FunctionEntry or Ids.FunctionExit).Select(e => e.EventId).ToArray();
@@ -86,7 +86,7 @@ public sealed class EventSourceTests
         // 10 no-wait calls (async kind), 10 descriptor calls (async), 10 task items, 1 inline call from core 1 to itself.
         for (var i = 0; i < 10; i++)
         {
-            set.Post(1, Nop, i);
+            set.Post(1, s_nop, i);
         }
 
         var ran = new int[1];
@@ -102,7 +102,7 @@ public sealed class EventSourceTests
             Diag.Join(set.RunAsync(1, () => { }), "a task item");
         }
 
-        Diag.Join(set.RunAsync(1, () => set.Invoke(1, Nop, 0)), "an inline call");
+        Diag.Join(set.RunAsync(1, () => set.Invoke(1, s_nop, 0)), "an inline call");
         Diag.Until(() => Volatile.Read(ref ran[0]) == 10 && listener.Count(Ids.FunctionExit) == 21, "all exits"); // 20 async + 1 inline; task items have no entry/exit
 
         Assert.Equal(20, listener.Count(Ids.CallQueued, e => Kind(e) == "async"));
@@ -256,7 +256,7 @@ public sealed class EventSourceTests
         {
             Assert.False(CrossCoreEventSource.CallsOn);
             Assert.False(CrossCoreEventSource.RunEventsOn);
-            set.Invoke(1, Nop, 0);
+            set.Invoke(1, s_nop, 0);
             Assert.Empty(stuckOnly.Events);
         }
 
@@ -264,21 +264,21 @@ public sealed class EventSourceTests
         {
             Assert.True(CrossCoreEventSource.CallsOn);
             Assert.False(CrossCoreEventSource.RunEventsOn);
-            set.Invoke(1, Nop, 0);
+            set.Invoke(1, s_nop, 0);
             Assert.Equal(1, calls.Count(Ids.CallQueued));
         }
 
         using (var functions = new CrossCoreListener(name, Keywords.Functions))
         {
             Assert.True(CrossCoreEventSource.RunEventsOn);
-            set.Invoke(1, Nop, 0);
+            set.Invoke(1, s_nop, 0);
             Diag.Until(() => functions.Count(Ids.FunctionExit) == 1, "the exit event");
         }
 
         // The runtime applies a disable after OnEventCommand, so the switches may read stale for a moment; the first
         // event site that finds the source off turns them off again.
-        set.Invoke(1, Nop, 0);
-        set.Invoke(1, Nop, 0);
+        set.Invoke(1, s_nop, 0);
+        set.Invoke(1, s_nop, 0);
         Assert.False(CrossCoreEventSource.Log.IsEnabled());
         Assert.False(CrossCoreEventSource.CallsOn);
         Assert.False(CrossCoreEventSource.RunEventsOn);

@@ -7,7 +7,7 @@ namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would sh
 [Collection(DiagnosticsCollection.Name)]
 public sealed class MetricsTests
 {
-    private static readonly Action<int> Nop = static _ => { };
+    private static readonly Action<int> s_nop = static _ => { };
 
     [Fact]
     public void The_meter_publishes_every_documented_instrument()
@@ -90,7 +90,7 @@ public sealed class MetricsTests
         var loop = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
-            set.Invoke(1, Nop, i);
+            set.Invoke(1, s_nop, i);
         }
 
         var loopSeconds = loop.Elapsed.TotalSeconds;
@@ -123,8 +123,8 @@ public sealed class MetricsTests
         using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, OnFunctionException = static _ => { } });
         var before = m.Observe();
 
-        var work = new DeferredWork<int>(set, Nop, 0);
-        var descriptor = new CallDescriptor<int>(Nop, 0);
+        var work = new DeferredWork<int>(set, s_nop, 0);
+        var descriptor = new CallDescriptor<int>(s_nop, 0);
         using (HoldGate.BlockCore(set, 1))
         {
             Assert.Equal(QueueResult.Queued, work.QueueOn(1));
@@ -141,8 +141,8 @@ public sealed class MetricsTests
         Diag.Until(() => !descriptor.IsInFlight, "the descriptor's run");
 
         Assert.Equal(HotplugResult.Done, set.TakeOffline(1));
-        Assert.Throws<CoreOfflineException>(() => set.Invoke(1, Nop, 0));
-        Assert.Throws<CoreOfflineException>(() => set.Post(1, Nop, 0));
+        Assert.Throws<CoreOfflineException>(() => set.Invoke(1, s_nop, 0));
+        Assert.Throws<CoreOfflineException>(() => set.Post(1, s_nop, 0));
         Assert.Equal(CallResult.Offline, set.TryPost(1, descriptor));
         Assert.Equal(HotplugResult.Done, set.BringOnline(1));
 
@@ -204,12 +204,12 @@ public sealed class MetricsTests
 
         for (var i = 0; i < 30; i++)
         {
-            set.Invoke(0, Nop, i);
+            set.Invoke(0, s_nop, i);
         }
 
         for (var i = 0; i < 50; i++)
         {
-            set.Invoke(1, Nop, i);
+            set.Invoke(1, s_nop, i);
         }
 
         Diag.Until(() => set.GetStatistics().SyncCallsRun - statsBefore.SyncCallsRun == 80, "the cores to count their runs");
@@ -266,8 +266,8 @@ public sealed class MetricsTests
 
         using var first = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, MeterFactory = factory });
         using var second = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, MeterFactory = factory }); // the same cached Meter
-        first.Invoke(1, Nop, 0);
-        second.Invoke(1, Nop, 0);
+        first.Invoke(1, s_nop, 0);
+        second.Invoke(1, s_nop, 0);
         Diag.Until(() => first.GetStatistics().SyncCallsRun == 1 && second.GetStatistics().SyncCallsRun == 1, "the cores to count their runs");
         listener.RecordObservableInstruments();
 
@@ -302,7 +302,7 @@ public sealed class MetricsTests
         var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
         for (var i = 0; i < 10; i++)
         {
-            set.Invoke(1, Nop, i);
+            set.Invoke(1, s_nop, i);
         }
 
         Diag.Until(() => set.GetStatistics().SyncCallsRun == 10, "the core to count its runs");
@@ -312,7 +312,7 @@ public sealed class MetricsTests
         Assert.Equal(live, m.Observe()["crosscore.calls|kind=sync|outcome=ran"]);
 
         using var again = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
-        again.Invoke(1, Nop, 0);
+        again.Invoke(1, s_nop, 0);
         Diag.Until(() => again.GetStatistics().SyncCallsRun == 1, "the core to count its run");
         Assert.Equal(live + 1, m.Observe()["crosscore.calls|kind=sync|outcome=ran"]); // same name: summed
     }

@@ -12,7 +12,7 @@ namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would sh
 [Collection(DiagnosticsCollection.Name)]
 public sealed class StuckCallTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMilliseconds(200);
 
     private void Show(IEnumerable<StuckCallReport> reports)
     {
@@ -37,7 +37,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
     public void A_core_blocked_in_the_called_function_makes_the_waiter_report_then_got_unstuck()
     {
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var set = NewSet(reports, Timeout, "this-call");
+        using var set = NewSet(reports, s_timeout, "this-call");
         using var gate = new HoldGate();
         var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
 
@@ -51,7 +51,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         Assert.Equal(TargetActivity.RunningThisCall, first.TargetActivity);
         Assert.False(first.WakeupResent); // the target runs a function: nothing to re-kick
         Assert.Equal(0, first.InboxDepth);
-        Assert.True(first.Waited >= Timeout, $"reported after {first.Waited}, before the {Timeout} timeout");
+        Assert.True(first.Waited >= s_timeout, $"reported after {first.Waited}, before the {s_timeout} timeout");
         Assert.NotNull(first.WaiterStackTrace);
         Assert.Equal(1, set.StuckCallsNow);
         Assert.Contains($"detected stuck call #{first.Id}", first.ToString(), StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
     public void A_call_queued_behind_a_long_function_reports_the_other_function_and_the_inbox_depth()
     {
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var set = NewSet(reports, Timeout, "other-function");
+        using var set = NewSet(reports, s_timeout, "other-function");
         using var gate = HoldGate.BlockCore(set, 1);
         Action<int> quick = static _ => { };
         var caller = Diag.OnThread(() => set.Invoke(1, quick, 42));
@@ -95,7 +95,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         Assert.Same(HoldGate.Hold, first.OtherFunction);
         Assert.Equal(1, first.InboxDepth); // our call waits behind the gate
         // The gate has held longer than the waiter waited (the run record's clock is Environment.TickCount64: allow its granularity).
-        Assert.True(first.TargetRunningFor >= Timeout - TimeSpan.FromMilliseconds(20), $"got {first.TargetRunningFor}");
+        Assert.True(first.TargetRunningFor >= s_timeout - TimeSpan.FromMilliseconds(20), $"got {first.TargetRunningFor}");
         Assert.Contains($"is running another function {DiagnosticNames.Of(HoldGate.Hold)} for ", first.ToString(), StringComparison.Ordinal);
 
         gate.Open();
@@ -110,7 +110,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         // The lost wake-up the kernel's detector was built for: the call is in the inbox, the core sleeps. We make it
         // happen honestly by pushing without the wake-up (Inbox.Push directly, no Kick) onto a core that is parked.
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var set = NewSet(reports, Timeout, "rekick", poll: TimeSpan.Zero);
+        using var set = NewSet(reports, s_timeout, "rekick", poll: TimeSpan.Zero);
         var core = set.GetCoreUnchecked(1);
         Diag.Until(() => core.Parker.State == Parker.Parked, "core 1 to park");
         long parks;
@@ -154,7 +154,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         // waiter drains its inbox as it must (O8), but it must still notice that its own call is stuck. (Waiter.Spin
         // checks its deadline only on iterations that find nothing to drain; this shows that happens under load.)
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var set = NewSet(reports, Timeout, "busy-waiter");
+        using var set = NewSet(reports, s_timeout, "busy-waiter");
         using var gate = HoldGate.BlockCore(set, 1);
         var stop = 0;
         var flooders = Enumerable.Range(0, 3).Select(_ => Diag.OnThread(() =>
@@ -292,7 +292,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         Console.SetError(TextWriter.Synchronized(captured));
         try
         {
-            using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, StuckCallTimeout = Timeout, Name = name });
+            using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, StuckCallTimeout = s_timeout, Name = name });
             using var gate = new HoldGate();
             var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
             Diag.Until(() => set.StuckCallsNow == 1, "a stuck call");

@@ -19,6 +19,7 @@ public sealed class ReadmeExampleTests
 
         public void FlushTlb(int core) => Interlocked.Increment(ref TlbFlushes);
 
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "The README's example calls it on the shard (s.IsDirty(core)).")]
         public bool IsDirty(int core) => core % 2 == 0;
 
         public void Flush(int core) => Interlocked.Increment(ref Flushed);
@@ -96,7 +97,7 @@ public sealed class ReadmeExampleTests
         Assert.Equal([0, 1, 2, 3], ran.ToArray());
         Assert.Equal(4, shard.TlbFlushes);
         Assert.Equal(2, shard.Flushed);      // cores 0 and 2
-        Assert.Contains(chosen, new[] { 1, 2 });
+        Assert.InRange(chosen, 1, 2);
         Assert.Equal(1, shard.Probes);
         // The post to core 2 ran no later than the batch of InvokeMany's call there, which ended before core 2 took the
         // batch with InvokeOnEach's call: so it ran before SumAsync read it.

@@ -11,7 +11,7 @@ internal static class TortureRuns
     /// <summary>Runs to completion; the engine's own watchdog turns a hang into a FAILURE result.</summary>
     public static TortureResult Run(TortureOptions options)
     {
-        var engine = new TortureEngine(options);
+        using var engine = new TortureEngine(options);
         try
         {
             engine.Start();

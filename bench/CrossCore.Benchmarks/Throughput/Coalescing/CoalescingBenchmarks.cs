@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Benchmarks.Throughput.Coalescing;
 

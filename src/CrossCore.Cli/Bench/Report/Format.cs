@@ -1,12 +1,12 @@
 using System.Globalization;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench.Report;
 
 /// <summary>Number formatting shared by the reports.</summary>
 internal static class Format
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     /// <summary>A value in its unit; ns values are scaled to µs or ms when large.</summary>
     public static string Value(double value, string unit)
@@ -20,10 +20,10 @@ internal static class Format
         {
             return value switch
             {
-                < 10 => value.ToString("0.00", Inv) + " ns",
-                < 1000 => value.ToString("0.0", Inv) + " ns",
-                < 1e6 => (value / 1e3).ToString("0.00", Inv) + " µs",
-                _ => (value / 1e6).ToString("0.00", Inv) + " ms",
+                < 10 => value.ToString("0.00", s_inv) + " ns",
+                < 1000 => value.ToString("0.0", s_inv) + " ns",
+                < 1e6 => (value / 1e3).ToString("0.00", s_inv) + " µs",
+                _ => (value / 1e6).ToString("0.00", s_inv) + " ms",
             };
         }
 
@@ -35,14 +35,14 @@ internal static class Format
     {
         double.NaN => "–",
         0 => "0",
-        _ when Math.Abs(value) >= 100 => value.ToString("0", Inv),
-        _ when Math.Abs(value) >= 10 => value.ToString("0.0", Inv),
-        _ when Math.Abs(value) >= 1 => value.ToString("0.00", Inv),
-        _ when Math.Abs(value) >= 0.01 => value.ToString("0.000", Inv),
-        _ => value.ToString("0.####", Inv),
+        _ when Math.Abs(value) >= 100 => value.ToString("0", s_inv),
+        _ when Math.Abs(value) >= 10 => value.ToString("0.0", s_inv),
+        _ when Math.Abs(value) >= 1 => value.ToString("0.00", s_inv),
+        _ when Math.Abs(value) >= 0.01 => value.ToString("0.000", s_inv),
+        _ => value.ToString("0.####", s_inv),
     };
 
-    public static string Ratio(double? ratio) => ratio is { } r ? r.ToString("0.00", Inv) + "×" : "";
+    public static string Ratio(double? ratio) => ratio is { } r ? r.ToString("0.00", s_inv) + "×" : "";
 
     public static string Role(ContenderRole? role) => role switch
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using CrossCore.Cli.Bench.Contenders;
+using CrossCore.Contenders;
 
 namespace CrossCore.Cli.Bench.Report;
 
@@ -12,8 +12,8 @@ namespace CrossCore.Cli.Bench.Report;
 /// </summary>
 internal static class HtmlReport
 {
-    private static readonly string[] Palette = ["#222222", "#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly string[] s_palette = ["#222222", "#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     public static void Write(string path, BenchResults results)
     {
@@ -171,7 +171,7 @@ internal static class HtmlReport
         {
             var y = Top + ((H - Top - Bottom) * (1 - (q / 4.0)));
             svg.Append(Line(Left, y, W - Right, y, "#eee"));
-            svg.Append(Text(Left - 6, y + 4, (q * 25).ToString(Inv) + "%", "end"));
+            svg.Append(Text(Left - 6, y + 4, (q * 25).ToString(s_inv) + "%", "end"));
         }
 
         for (var i = 0; i < series.Count; i++)
@@ -187,7 +187,7 @@ internal static class HtmlReport
                 points.Append(F(x)).Append(',').Append(F(y)).Append(' ');
             }
 
-            var color = Palette[i % Palette.Length];
+            var color = s_palette[i % s_palette.Length];
             var tip = $"{series[i].Name}: p50 {Format.Value(Stats.Percentile(sorted, 0.5), "ns/op")}, p90 {Format.Value(Stats.Percentile(sorted, 0.9), "ns/op")}, p99 {Format.Value(Stats.Percentile(sorted, 0.99), "ns/op")}";
             svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"")
                 .Append(series[i].Role == ContenderRole.CrossCore ? "2.6" : "1.6").Append("\" points=\"").Append(points).Append("\"><title>")
@@ -212,7 +212,7 @@ internal static class HtmlReport
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var color = Palette[i % Palette.Length];
+            var color = s_palette[i % s_palette.Length];
             double X(double v) => Left + ((W - Left - Right) * (Math.Log10(Math.Clamp(v, Math.Pow(10, x0), Math.Pow(10, x1))) - x0) / (x1 - x0));
             var y = Top + 4 + (i * (barH + 4));
             svg.Append("<rect x=\"").Append(F(Left)).Append("\" y=\"").Append(F(y)).Append("\" width=\"").Append(F(X(row.Median) - Left))
@@ -270,7 +270,7 @@ internal static class HtmlReport
                 points.Append(F(x)).Append(',').Append(F(y)).Append(' ');
             }
 
-            var color = Palette[i % Palette.Length];
+            var color = s_palette[i % s_palette.Length];
             svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"1.5\" points=\"").Append(points).Append("\"/>");
             Legend(svg, i, color, rows[i].Name, rows[i].Role);
         }
@@ -331,11 +331,11 @@ internal static class HtmlReport
     private static string Short(double v, string unit) => unit.StartsWith("ns", StringComparison.Ordinal)
         ? v switch
         {
-            < 1000 => v.ToString("0", Inv) + " ns",
-            < 1e6 => (v / 1e3).ToString("0.#", Inv) + " µs",
-            _ => (v / 1e6).ToString("0.#", Inv) + " ms",
+            < 1000 => v.ToString("0", s_inv) + " ns",
+            < 1e6 => (v / 1e3).ToString("0.#", s_inv) + " µs",
+            _ => (v / 1e6).ToString("0.#", s_inv) + " ms",
         }
-        : v.ToString("0.##", Inv);
+        : v.ToString("0.##", s_inv);
 
     private static (double Lo, double Hi) LogRange(double lo, double hi)
     {
@@ -350,7 +350,7 @@ internal static class HtmlReport
     private static string Text(double x, double y, string text, string anchor, string? weight = null) =>
         $"<text x=\"{F(x)}\" y=\"{F(y)}\" text-anchor=\"{anchor}\"{(weight is null ? "" : $" font-weight=\"{weight}\"")}>{E(text)}</text>";
 
-    private static string F(double v) => v.ToString("0.#", Inv);
+    private static string F(double v) => v.ToString("0.#", s_inv);
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
