@@ -10,7 +10,7 @@ namespace CrossCore.Kv;
 /// </summary>
 internal sealed class CommandExecutor(IKvStore store, ServerCounters counters, int cores)
 {
-    private static readonly (byte[] Name, CommandKind Kind)[] Commands =
+    private static readonly (byte[] Name, CommandKind Kind)[] s_commands =
     [
         ("GET"u8.ToArray(), CommandKind.Get), ("SET"u8.ToArray(), CommandKind.Set), ("PING"u8.ToArray(), CommandKind.Ping),
         ("INCR"u8.ToArray(), CommandKind.Incr), ("MSET"u8.ToArray(), CommandKind.MSet), ("MGET"u8.ToArray(), CommandKind.MGet),
@@ -21,7 +21,7 @@ internal sealed class CommandExecutor(IKvStore store, ServerCounters counters, i
     ];
 
     /// <summary>What CONFIG GET answers: redis-benchmark asks for <c>save</c> and <c>appendonly</c> before it starts.</summary>
-    private static readonly (string Name, string Value)[] Config =
+    private static readonly (string Name, string Value)[] s_config =
     [
         ("save", ""), ("appendonly", "no"), ("databases", "1"),
     ];
@@ -212,7 +212,7 @@ internal sealed class CommandExecutor(IKvStore store, ServerCounters counters, i
 
     private static void ConfigGet(string pattern, IBufferWriter<byte> output)
     {
-        var matches = Config.Where(c => pattern == "*" || c.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var matches = s_config.Where(c => pattern == "*" || c.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase)).ToArray();
         output.WriteArrayHeader(matches.Length * 2);
         foreach (var (name, value) in matches)
         {
@@ -223,7 +223,7 @@ internal sealed class CommandExecutor(IKvStore store, ServerCounters counters, i
 
     private static CommandKind Identify(byte[] name)
     {
-        foreach (var (candidate, kind) in Commands)
+        foreach (var (candidate, kind) in s_commands)
         {
             if (System.Text.Ascii.EqualsIgnoreCase(name, candidate))
             {

@@ -8,11 +8,11 @@ namespace CrossCore.Kv.Tests.Support;
 /// A bare RESP2 client over a socket: writes whatever bytes a test wants (well-formed, malformed, cut off) and reads
 /// replies as .NET values: a simple string as <see cref="string"/>, an error as <see cref="RespError"/>, an integer as
 /// <see cref="long"/>, a bulk string as <c>byte[]?</c>, an array as <c>object?[]</c>. Reads give up after
-/// <see cref="ReadTimeout"/> (a guard against a hung test, not an assertion about time).
+/// <see cref="s_readTimeout"/> (a guard against a hung test, not an assertion about time).
 /// </summary>
 public sealed class RawRespClient : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_readTimeout = TimeSpan.FromSeconds(60);
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
@@ -99,7 +99,7 @@ public sealed class RawRespClient : IAsyncDisposable
         {
             return false;
         }
-        using var timeout = new CancellationTokenSource(ReadTimeout);
+        using var timeout = new CancellationTokenSource(s_readTimeout);
         try
         {
             return await _stream.ReadAsync(_buffer, timeout.Token) == 0;
@@ -166,7 +166,7 @@ public sealed class RawRespClient : IAsyncDisposable
         {
             throw new InvalidDataException("reply line longer than the client's buffer");
         }
-        using var timeout = new CancellationTokenSource(ReadTimeout);
+        using var timeout = new CancellationTokenSource(s_readTimeout);
         var n = await _stream.ReadAsync(_buffer.AsMemory(_end), timeout.Token);
         if (n == 0)
         {

@@ -59,7 +59,7 @@ public sealed class MetricsTests
         {
             for (var i = 0; i < n; i++)
             {
-                s.Invoke(0, Nop, i);
+                s.Invoke(0, s_nop, i);
             }
 
             s.InvokeOnEach(null, null, static (_, _) => { }, 0);
