@@ -99,7 +99,7 @@ public sealed partial class CoreSet
     {
         if (!target.IsOnline)
         {
-            Telemetry.Offline(target, EntryKind.Sync); // D3: counted on the cold path only
+            CoreSetTelemetry.Offline(target, EntryKind.Sync); // D3: counted on the cold path only
             result = default!;
             return false;
         }

@@ -49,7 +49,7 @@ public sealed partial class CoreSet
         CoreContext.ThrowIfHandler(nameof(Post));
         if (!target.IsOnline)
         {
-            Telemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
+            CoreSetTelemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
             throw new CoreOfflineException(target.Id);
         }
 
@@ -87,13 +87,13 @@ public sealed partial class CoreSet
         var entry = descriptor.Entry;
         if (!target.IsOnline) // before the claim: an Offline answer never needs an undo (§5.4)
         {
-            Telemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
+            CoreSetTelemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
             return CallResult.Offline;
         }
 
         if (!entry.TryClaim()) // O1
         {
-            Telemetry.Busy(target);
+            CoreSetTelemetry.Busy(target);
             return CallResult.Busy;
         }
 
@@ -119,13 +119,13 @@ public sealed partial class CoreSet
         var entry = descriptor.Entry;
         if (!target.IsOnline)
         {
-            Telemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
+            CoreSetTelemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
             return CallResult.Offline;
         }
 
         if (!entry.TryClaim()) // O1
         {
-            Telemetry.Busy(target);
+            CoreSetTelemetry.Busy(target);
             return CallResult.Busy;
         }
 

@@ -151,7 +151,7 @@ public sealed partial class CoreSet
 
         if (!target.IsOnline)
         {
-            Telemetry.Offline(target, EntryKind.TaskWork); // D3: cold path only
+            CoreSetTelemetry.Offline(target, EntryKind.TaskWork); // D3: cold path only
             item.Fail(new CoreOfflineException(core));
             return item.Task;
         }

@@ -63,10 +63,10 @@ internal sealed class CoreSetTelemetry
     }
 
     /// <summary>A request was refused because its target is offline (§6).</summary>
-    public void Offline(Core target, EntryKind kind) => target.Counters.AddOffline(kind);
+    public static void Offline(Core target, EntryKind kind) => target.Counters.AddOffline(kind);
 
     /// <summary>A Busy answer from TryPost.</summary>
-    public void Busy(Core target) => target.Counters.AddBusy();
+    public static void Busy(Core target) => target.Counters.AddBusy();
 
     /// <summary>A producer's wake-up decision that did something (sent or avoided).</summary>
     public void Wake(Core target, WakeResult result)

@@ -22,7 +22,7 @@ internal sealed class StuckCallDetector
     public long Reports => StatCounter.Read(ref _reports);
 
     /// <summary>A new incident id (#N), unique in the process.</summary>
-    public long NextReportId() => Interlocked.Increment(ref s_nextId); // atomic: racing reporters get distinct ids
+    public static long NextReportId() => Interlocked.Increment(ref s_nextId); // atomic: racing reporters get distinct ids
 
     /// <summary>
     /// Test seam for fail-fast: when set, called with the message instead of <see cref="Environment.FailFast(string)"/>

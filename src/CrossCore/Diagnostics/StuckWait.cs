@@ -75,7 +75,7 @@ internal struct StuckWait
 
         if (_reports == 0)
         {
-            _reportId = _set.Detector.NextReportId();
+            _reportId = StuckCallDetector.NextReportId();
         }
 
         _reports++;

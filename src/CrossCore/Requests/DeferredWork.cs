@@ -114,7 +114,7 @@ public abstract partial class DeferredWork
 
         if (!target.IsOnline) // the online check comes before the claim, so an Offline answer never needs an undo (§5.4)
         {
-            Set.Telemetry.Offline(target, EntryKind.DeferredWork); // D3: cold path only
+            CoreSetTelemetry.Offline(target, EntryKind.DeferredWork); // D3: cold path only
             return QueueResult.Offline;
         }
 
@@ -138,7 +138,7 @@ public abstract partial class DeferredWork
         Set.ThrowIfDisposed();
         if (!core.IsOnline) // §6: an offline core answers Offline to everyone, itself included (as CallSingle does)
         {
-            Set.Telemetry.Offline(core, EntryKind.DeferredWork); // D3: cold path only
+            CoreSetTelemetry.Offline(core, EntryKind.DeferredWork); // D3: cold path only
             return QueueResult.Offline;
         }
 
