@@ -58,6 +58,11 @@ internal static class TortureCommand
         };
         var json = new Option<string>("--json") { Description = "Write every figure to this JSON file.", HelpName = "file" };
         var quiet = new Option<bool>("--quiet") { Description = "No live display; print only the final report (for CI logs)." };
+        var status = new Option<double>("--status")
+        {
+            Description = "Without the live display (--quiet or redirected): print a one-line status (accepted, executed, violations, managed heap) every this many seconds. Default: none.",
+            HelpName = "seconds",
+        };
         var pin = new Option<bool>("--pin") { Description = "Pin each core's thread to a hardware CPU." };
         var stuckTimeout = new Option<double>("--stuck-timeout")
         {
@@ -115,7 +120,7 @@ internal static class TortureCommand
         var command = new Command("torture", "Randomized stress of every primitive with hotplug, ending in SUCCESS or FAILURE (the kernel's scftorture, extended).");
         foreach (var option in new Option[]
         {
-            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet,
+            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet, status,
             pin, stuckTimeout, stallTimeout, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
         })
         {
@@ -135,6 +140,7 @@ internal static class TortureCommand
         hotplugInterval.CustomParser = Number("--hotplug-interval", 1, 3_600_000);
         stallTimeout.CustomParser = Number("--stall-timeout", 0.5, 86_400);
         stuckTimeout.CustomParser = Number("--stuck-timeout", 0, 3_600_000);
+        status.CustomParser = Number("--status", 0, 86_400);
         command.Validators.Add(r =>
         {
             if (ValueOrDefault(r, hotplug) && ValueOrDefault(r, noHotplug))
@@ -153,7 +159,7 @@ internal static class TortureCommand
             }
         });
 
-        command.SetAction(parse => Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json")));
+        command.SetAction(parse => Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json"), TimeSpan.FromSeconds(parse.GetValue<double>("--status"))));
         return command;
     }
 
@@ -196,7 +202,7 @@ internal static class TortureCommand
     /// Runs the torture with a live display (unless quiet or redirected), prints the report. 0 = SUCCESS, 1 = FAILURE
     /// (or a usage error), 130 = interrupted by Ctrl-C or SIGTERM (after the checks and the report).
     /// </summary>
-    internal static int Execute(TortureOptions options, bool quiet, string? jsonPath)
+    internal static int Execute(TortureOptions options, bool quiet, string? jsonPath, TimeSpan status = default)
     {
         var redirected = Console.IsOutputRedirected;
         var plain = quiet || redirected;
@@ -250,6 +256,14 @@ internal static class TortureCommand
         {
             console.WriteLine($"weights: {options.Weights.Shares()}");
             LiveDisplay.Run(console, engine);
+        }
+        else if (status > TimeSpan.Zero)
+        {
+            while (!engine.WaitForCompletion(status))
+            {
+                Console.Out.WriteLine(TortureStatus.Line(engine));
+                Console.Out.Flush();
+            }
         }
         else
         {
