@@ -117,11 +117,22 @@ internal static class TortureCommand
             Hidden = true,
         };
 
+        var soak = new Option<bool>("--soak")
+        {
+            Description = "A soak: back-to-back rounds (a fresh set, a new seed and a rotated delay/hotplug shape each), 4x oversubscribed with hotplug by default, until --soak-requests accepted requests; --duration is one round (default here 60 s); a status line every --status seconds (default here 10). Stops at the first failing round and prints how to replay it.",
+        };
+        var soakRequests = new Option<long>("--soak-requests")
+        {
+            Description = "With --soak: accepted requests to reach, summed over the rounds.",
+            DefaultValueFactory = _ => SoakRun.DefaultRequests,
+            HelpName = "n",
+        };
+
         var command = new Command("torture", "Randomized stress of every primitive with hotplug, ending in SUCCESS or FAILURE (the kernel's scftorture, extended).");
         foreach (var option in new Option[]
         {
             duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet, status,
-            pin, stuckTimeout, stallTimeout, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
+            pin, stuckTimeout, stallTimeout, soak, soakRequests, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
         })
         {
             command.Options.Add(option);
@@ -159,7 +170,17 @@ internal static class TortureCommand
             }
         });
 
-        command.SetAction(parse => Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json"), TimeSpan.FromSeconds(parse.GetValue<double>("--status"))));
+        command.SetAction(parse => parse.GetValue(soak)
+            ? SoakRun.Execute(
+                ToOptions(parse) with
+                {
+                    Cores = parse.GetResult(cores) is { Implicit: false } ? parse.GetValue(cores) : 4 * Environment.ProcessorCount,
+                    Duration = parse.GetResult(duration) is { Implicit: false } ? TimeSpan.FromSeconds(parse.GetValue(duration)) : TimeSpan.FromSeconds(60),
+                },
+                Math.Max(1, parse.GetValue(soakRequests)),
+                TimeSpan.FromSeconds(parse.GetResult(status) is { Implicit: false } ? parse.GetValue(status) : 10),
+                parse.GetValue<string>("--json"))
+            : Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json"), TimeSpan.FromSeconds(parse.GetValue<double>("--status"))));
         return command;
     }
 
