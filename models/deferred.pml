@@ -2,7 +2,8 @@
  * deferred.pml -- Protocol 2 of docs/DESIGN.md: deferred-work claim / run (O6, O5) and Sync(),
  * on x86-TSO store buffers (tso.pml).
  *
- * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21)
+ * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21; E2, E5, E6 and the
+ * two runners as read on 2026-12-02, after the exact Sync of issue 17)
  *   Producer (DeferredWork.QueueOn / QueueLocal, Deferred/DeferredWork.cs)
  *     Q0 write    the caller's write before queueing (its datum: w3 + i)
  *     Q1 claim    DeferredWork.TryClaim: Interlocked.Or(ref _flags, Pending | Busy) (O6)
@@ -12,12 +13,14 @@
  *   Core (Core.RunBatch pass 2 / Core.RunList -> Core.RunEntry -> DeferredWork.Execute)
  *     E0 detach   Core.ServiceHandlerWork -> Inbox.DetachAll: Interlocked.Exchange (or the local
  *                 list); E1: next read before the run (O5; a local here)
- *     E2 clear    DeferredWork.Execute: flags = Volatile.Read(ref _flags) & ~Pending;
- *                 Volatile.Write(ref _flags, flags)  (two steps: not atomic)
- *     E3 fence    DeferredWork.Execute: Interlocked.MemoryBarrier() (O6)
+ *     E2 start    DeferredWork.Execute: flags = Interlocked.Add(ref _flags, RunUnit - Pending):
+ *                 clears Pending and counts this run in one atomic step, the O6 full fence
+ *                 (E3, the separate fence of the earlier code, is this add's fence now)
  *     E4 func     DeferredWork.Execute -> Invoke(): loads every producer's datum
- *     E5 unbusy   DeferredWork.Execute: Interlocked.CompareExchange(ref _flags, flags & ~Busy, flags)
- *     E6 wake     DeferredWork.Execute: if the CAS succeeded and waiters.Count != 0 (the list
+ *     E5 end      DeferredWork.Execute: the CAS loop: next = expected - RunUnit, and Busy cleared
+ *                 only if no run is still counted and Pending is clear; CAS(expected -> next),
+ *                 retried from the value seen until it succeeds (C7: exact IsBusy / Sync)
+ *     E6 wake     DeferredWork.Execute: if the CAS cleared Busy and waiters.Count != 0 (the list
  *                 reference was read before E5; its Count after E5) -> WaiterList.WakeAll ->
  *                 Parker.Wake: Parked -> CAS(Running, Parked), the winner signals (Calls/WaiterList.cs,
  *                 Cores/Parker.cs)
@@ -29,15 +32,21 @@
  *     Y4 recheck  NotBusy -> Parker.CancelPark; else Parker.Park (no timeout modelled), back to Y3
  *     Y5 leave    WaiterList.Remove (under its lock), return
  *
- * Memory words: w0 DeferredWork._flags (Pending 1, Busy 2), w1 WaiterList._count, w2 the Sync()
+ * Memory words: w0 DeferredWork._flags (Pending 1, Busy 2, runs in progress counted in units of
+ * RUNUNIT = 4: the code's RunUnit = 16, scaled to a byte), w1 WaiterList._count, w2 the Sync()
  * caller's Parker._state, w3+i producer i's datum. Threads: T0..T(NP-1) producers, T(NP) the Sync()
- * caller, T(NP+1) the core; each has a TSO store buffer (tso.pml).
+ * caller, T(NP+1).. the RUNNERS cores (a producer queues on any of them: QueueOn(core)); each has a
+ * TSO store buffer (tso.pml). With RUNNERS = 2 a claim made while the work runs on one core can be
+ * queued on, and run on, the other core while the first run still runs: the two runs overlap (C7).
  *
  * Properties
  *   P1 never queued twice            assert at Q3: the work is not already on a list
  *   P2 no lost trigger               ghost obligation owe[i] = k at every attempt k of producer i
  *                                    (claimed or coalesced); discharged only by a func load of
  *                                    datum i, made after the attempt, that returns >= k
+ *   P4 exact Sync (C7)               assert when Sync() returns: no run that was in progress when it
+ *                                    started (ghost: inRun/runId per core, snapshot at Y0) is still
+ *                                    in progress
  *   P3 quiescence (safety, timeout)  when nothing can move: no obligation left, nothing queued,
  *                                    the work free (flags == 0), Sync() returned
  *   L1 ltl live (pan -a -f)          [] (an obligation is open -> <> none is open) && <> Sync() returned
@@ -55,9 +64,13 @@
  *   BUG_CAS_LOOP         Q1 as the 2012..2019 cmpxchg loop from a guessed value, whose failed
  *                        cmpxchg is no barrier (fixed by 25269871db1a "irq_work: Fix irq_work_claim()
  *                        memory ordering")
- *   BUG_NO_FENCE         E3 removed (func's loads may pass the store clearing Pending)
+ *   BUG_NO_FENCE         E2 as a plain read and store (the code's FaultInjection.SkipDeferredFence
+ *                        emulation): func's loads may pass the store clearing Pending
  *   BUG_UNBUSY_STORE     E5 as a plain store (wipes a claim made while func ran; M7)
  *   BUG_SYNC_COUNT_EARLY E6's waiters.Count read before E5 instead of after (lost Sync() wake-up)
+ *   BUG_SYNC_INEXACT     the code before issue 17 (and the kernel's irq_work): no count of runs in
+ *                        progress (RUNUNIT = 0), so the end of a second, overlapping run clears Busy
+ *                        while the first still runs, and Sync() returns early: P4 fails (RUNNERS = 2)
  */
 
 #ifndef NP
@@ -74,6 +87,10 @@
 #define SPINS 1
 #endif
 
+#ifndef RUNNERS
+#define RUNNERS 1       /* cores that run the work; 2: overlapping runs (C7) */
+#endif
+
 #define FLAGS   0       /* DeferredWork._flags */
 #define COUNT   1       /* DeferredWork._syncWaiters._count (WaiterList) */
 #define WSTATE  2       /* the Sync() caller's Parker._state */
@@ -81,8 +98,8 @@
 #define NVAR    (3 + NP)
 
 #define S       NP      /* the Sync() caller */
-#define C       (NP + 1) /* the core running the work */
-#define NBUF    (NP + 2)
+#define C       (NP + 1) /* the first core running the work (core c is thread C + c) */
+#define NBUF    (NP + 1 + RUNNERS)
 
 #define RUNNING 0
 #define PARKED  2
@@ -92,17 +109,45 @@
 #define W_QUEUE_BUSY 2  /* a queue attempt while func ran (Busy, not Pending) claimed it again */
 #define W_UNBUSY_CAS 3  /* the runner's CAS clearing Busy failed (a claim came during func) */
 #define W_SYNC_WAKE  4  /* the runner woke the parked Sync() caller */
+#define W_OVERLAP    5  /* two runs of the work in progress at once, on two cores (RUNNERS = 2) */
 
 #define PENDING 1
 #define BUSY    2
 #define CLAIMED 3
+#ifdef BUG_SYNC_INEXACT
+#define RUNUNIT 0       /* no count of runs in progress: the pre-issue-17 code */
+#else
+#define RUNUNIT 4       /* one run in progress (the code's RunUnit) */
+#endif
+#define RUNMASK (255 - (RUNUNIT - 1) % 256) /* the count's bits (0 when there is no count) */
 
 #include "tso.pml"
 
-byte q;                  /* the work is on a list (count) */
+byte q[RUNNERS];         /* the work is on core c's list (count) */
+bit  inRun[RUNNERS];     /* ghost: core c runs the work (E2 .. the successful E5) */
+byte runId[RUNNERS];     /* ghost: how many runs core c has started */
+byte atSync[RUNNERS];      /* ghost: runId[c] if core c was in a run when Sync() started, else 0 */
 bit  ev;                 /* the Sync() caller's event (kernel object: sequentially consistent) */
 byte owe[NP];            /* ghost: datum value a later func load must still see (0 = none) */
 bit  syncRet;            /* ghost: Sync() returned (or is not modelled) */
+
+#if RUNNERS > 1
+#define QSUM (q[0] + q[1])
+#define EXACT (!(atSync[0] != 0 && inRun[0] && runId[0] == atSync[0]) && !(atSync[1] != 0 && inRun[1] && runId[1] == atSync[1]))
+#else
+/* one runner: Sync() is exact by construction (no second run can end first), so the ghosts are
+   not kept, which keeps the single-runner state spaces as small as before */
+#define QSUM (q[0])
+#define EXACT 1
+#endif
+
+#if RUNNERS > 1
+#define GHOST_START(c) inRun[c] = 1; runId[c]++; REACH(W_OVERLAP, inRun[0] && inRun[1])
+#define GHOST_END(c) inRun[c] = 0
+#else
+#define GHOST_START(c) skip
+#define GHOST_END(c) skip
+#endif
 
 #if NP > 2
 #define OWING (owe[0] != 0 || owe[1] != 0 || owe[2] != 0)
@@ -114,7 +159,7 @@ bit  syncRet;            /* ghost: Sync() returned (or is not modelled) */
 
 proctype Producer(byte i)
 {
-    byte k = 1, old, g;
+    byte k = 1, old, g, qc;
     bit claimed;
     do
     :: k <= ITER ->
@@ -167,11 +212,13 @@ proctype Producer(byte i)
             claimed = ((old & PENDING) == 0);
             if :: claimed -> printf("P%d: claimed\n", i) :: else -> printf("P%d: coalesced\n", i) fi;
             REACH(W_COALESCED, !claimed);
-            REACH(W_QUEUE_BUSY, old == BUSY)
+            REACH(W_QUEUE_BUSY, (old & CLAIMED) == BUSY)
         };
 #endif
         if
-        :: claimed -> atomic { FENCE(i) -> printf("P%d: pushed\n", i); assert(q == 0); q++ }   /* Q3, P1 */
+        :: claimed ->
+            if :: qc = 0 :: RUNNERS > 1 -> qc = 1 fi;               /* QueueOn(any core) */
+            atomic { FENCE(i) -> printf("P%d: pushed on core %d\n", i, qc); assert(QSUM == 0); q[qc]++ }   /* Q3, P1 */
         :: else -> skip
         fi;
         k++
@@ -183,7 +230,13 @@ proctype Producer(byte i)
 proctype Syncer()
 {
     byte f, old, n;
-    LD(S, FLAGS, f);                                            /* Y0: if (!IsBusy) return */
+    atomic {                                                    /* Y0: if (!IsBusy) return */
+        LD(S, FLAGS, f);
+#if RUNNERS > 1
+        atSync[0] = (inRun[0] -> runId[0] : 0);
+        atSync[1] = (inRun[1] -> runId[1] : 0)
+#endif
+    };
     if :: (f & BUSY) == 0 -> goto done :: else -> skip fi;
     atomic { FENCE(S) -> mem[COUNT]++; printf("sync: registered (count %d)\n", mem[COUNT]) };   /* Y1 */
     n = 0;                                                      /* Y2: Waiter.Spin */
@@ -206,53 +259,70 @@ park:
 unreg:
     atomic { FENCE(S) -> mem[COUNT]--; printf("sync: unregistered\n") };   /* Y5: WaiterList.Remove */
 done:
-    atomic { printf("sync: returns\n"); syncRet = 1 }
+    atomic { printf("sync: returns\n"); assert(EXACT); syncRet = 1 }   /* P4 */
 }
 
-proctype Core()
+proctype Core(byte c)
 {
-    byte f, r, old, i, n;
+    byte f, r, old, i, n, e, nx, t = C + c;
 end_idle:
     do
-    :: atomic { FENCE(C) && q > 0 -> q = 0; printf("core: detached the work\n") };   /* E0, E1 */
-       LD(C, FLAGS, f);                                         /* E2 */
-       f = f & ~PENDING;
-       ST(C, FLAGS, f);
-#ifndef BUG_NO_FENCE
-       atomic { FENCE(C) -> printf("core: fence\n") };          /* E3 */
+    :: atomic { FENCE(t) && q[c] > 0 -> q[c] = 0; printf("core %d: detached the work\n", c) };   /* E0, E1 */
+#ifdef BUG_NO_FENCE
+       atomic { LD(t, FLAGS, f); GHOST_START(c) };               /* E2 as a plain read and store */
+       f = f + RUNUNIT - PENDING;
+       ST(t, FLAGS, f);
+#else
+       atomic {                                                 /* E2: Interlocked.Add, full fence */
+           FETCH_ADD(t, FLAGS, RUNUNIT - PENDING, old);
+           f = old + RUNUNIT - PENDING;
+           GHOST_START(c)
+       };
 #endif
        i = 0;                                                   /* E4: func */
        do
        :: i < NP ->
            atomic {
-               LD(C, D0 + i, r);
-               printf("core: func loads datum %d = %d (owed: %d)\n", i, r, owe[i]);
+               LD(t, D0 + i, r);
+               printf("core %d: func loads datum %d = %d (owed: %d)\n", c, i, r, owe[i]);
                if :: owe[i] != 0 && r >= owe[i] -> owe[i] = 0 :: else -> skip fi;
                i++
            }
        :: else -> break
        od;
 #ifdef BUG_SYNC_COUNT_EARLY
-       atomic { FENCE(C) -> n = mem[COUNT]; printf("core: reads waiters.Count = %d before its CAS\n", n) };
+       atomic { FENCE(t) -> n = mem[COUNT]; printf("core %d: reads waiters.Count = %d before its CAS\n", c, n) };
 #endif
 #ifdef BUG_UNBUSY_STORE
-       ST(C, FLAGS, f & ~BUSY);
-       old = f;
+       nx = (f - RUNUNIT) & ~BUSY;
+       atomic { ST(t, FLAGS, nx); GHOST_END(c) };
 #else
-       atomic { CAS(C, FLAGS, f, f & ~BUSY, old); REACH(W_UNBUSY_CAS, old != f) };   /* E5 */
+       e = f;                                                   /* E5: the CAS loop */
+       do
+       :: atomic {
+              nx = e - RUNUNIT;
+              if :: (nx & (PENDING | RUNMASK)) == 0 -> nx = nx & ~BUSY :: else -> skip fi;
+              CAS(t, FLAGS, e, nx, old);
+              REACH(W_UNBUSY_CAS, old != e);
+              if
+              :: old == e -> GHOST_END(c); break
+              :: else -> e = old
+              fi
+          }
+       od;
 #endif
 #ifndef BUG_SYNC_COUNT_EARLY
-       if :: old == f -> LD(C, COUNT, n) :: else -> n = 0 fi;   /* E6: waiters.Count after E5 */
+       if :: (nx & BUSY) == 0 -> LD(t, COUNT, n) :: else -> n = 0 fi;   /* E6: waiters.Count after E5 */
 #endif
        if
-       :: old == f && n != 0 ->
+       :: (nx & BUSY) == 0 && n != 0 ->
            /* E6: WaiterList.WakeAll (under its lock) -> Parker.Wake: Parked -> CAS, signal */
-           LD(C, WSTATE, r);
+           LD(t, WSTATE, r);
            if
            :: r == PARKED ->
                atomic {
-                   CAS(C, WSTATE, PARKED, RUNNING, r);
-                   if :: r == PARKED -> ev = 1; printf("core: signals the Sync() caller\n"); REACH(W_SYNC_WAKE, true) :: else -> skip fi
+                   CAS(t, WSTATE, PARKED, RUNNING, r);
+                   if :: r == PARKED -> ev = 1; printf("core %d: signals the Sync() caller\n", c); REACH(W_SYNC_WAKE, true) :: else -> skip fi
                }
            :: else -> skip
            fi
@@ -267,14 +337,14 @@ active proctype Watchdog()
 end_wd:
     timeout ->
     atomic {
-        assert(q == 0 && mem[FLAGS] == 0 && syncRet);
+        assert(QSUM == 0 && mem[FLAGS] == 0 && syncRet);
         assert(!OWING)
     }
 }
 
 init {
     atomic {
-        printf("legend: w0 DeferredWork._flags (Pending 1, Busy 2), w1 WaiterList._count, w2 Sync caller's Parker._state, w3+i datum of producer i; T0..T%d producers, T%d Sync caller, T%d core\n", NP - 1, S, C);
+        printf("legend: w0 DeferredWork._flags (Pending 1, Busy 2, runs in progress x%d), w1 WaiterList._count, w2 Sync caller's Parker._state, w3+i datum of producer i; T0..T%d producers, T%d Sync caller, T%d.. the %d cores\n", RUNUNIT, NP - 1, S, C, RUNNERS);
         run Producer(0);
 #if NP > 1
         run Producer(1);
@@ -287,7 +357,10 @@ init {
 #else
         syncRet = 1;
 #endif
-        run Core()
+        run Core(0);
+#if RUNNERS > 1
+        run Core(1);
+#endif
     }
 }
 

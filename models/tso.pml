@@ -148,6 +148,14 @@ inline FETCH_OR(t, v, bits, old) {
     }
 }
 
+/* Interlocked.Add (returns the old value here; the C# method returns the new one) */
+inline FETCH_ADD(t, v, x, old) {
+    d_step {
+        sb_n[t] == 0; old = mem[v]; mem[v] = old + x;
+        printf("T%d: ADD w%d += %d saw %d  (full fence)\n", t, v, x, old)
+    }
+}
+
 /* move t's oldest pending store to memory; slots are zeroed so that equal
    buffers are equal state vectors */
 inline DRAIN(t) {

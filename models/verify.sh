@@ -4,7 +4,7 @@
 # For every (model, switches, mode, expectation) below: spin -a, gcc, ./pan; prints one line per
 # run and exits 1 if any run does not give the expected result (or if a search was incomplete).
 #
-#   bash models/verify.sh            the standard suite (59 checks, ~80 s of CPU; under 1 min on 2 idle cores)
+#   bash models/verify.sh            the standard suite (65 checks; about 2 min of CPU)
 #   bash models/verify.sh --deep     also the larger bounds (several minutes, up to ~2 GB of RAM
 #                                    per check; pan is built with -DCOLLAPSE for these: still exhaustive)
 #   bash models/verify.sh --deep-only only the larger bounds
@@ -83,7 +83,7 @@ runs=(
 "deferred/bug-claim-busy-fails+SC |deferred  |-DBUG_CLAIM_BUSY_FAILS -DSC|safety|fail|           |owe\["
 "deferred/bug-cas-loop-2019       |deferred  |-DBUG_CAS_LOOP             |safety|fail|           |owe\["
 "deferred/bug-no-fence            |deferred  |-DBUG_NO_FENCE             |safety|fail|           |owe\["
-"deferred/bug-unbusy-store        |deferred  |-DBUG_UNBUSY_STORE         |safety|fail|           |q==0"
+"deferred/bug-unbusy-store        |deferred  |-DBUG_UNBUSY_STORE         |safety|fail|           |q\[0\]==0"
 "deferred/bug-sync-count-early    |deferred  |-DBUG_SYNC_COUNT_EARLY     |safety|fail|           |syncRet"
 "deferred/bug-sync-count-early    |deferred  |-DBUG_SYNC_COUNT_EARLY     |ltl   |fail|           |acceptance cycle"
 "deferred/bug-plain-read+SC       |deferred  |-DBUG_PLAIN_READ -DSC      |safety|pass|           |"
@@ -94,6 +94,13 @@ runs=(
 "deferred/witness-queue-busy      |deferred  |-DWITNESS=W_QUEUE_BUSY     |safety|fail|           |2!=2"
 "deferred/witness-unbusy-cas-fails|deferred  |-DWITNESS=W_UNBUSY_CAS     |safety|fail|           |3!=3"
 "deferred/witness-sync-wake       |deferred  |-DWITNESS=W_SYNC_WAKE      |safety|fail|           |4!=4"
+# Two runners (C7, exact Sync): a claim made while the work runs on core 0 is queued on core 1 and runs there too
+"deferred/2-runners               |deferred  |-DRUNNERS=2 -DNP=1 -DITER=3 -DSYNCW=1|safety|pass|   |"
+"deferred/2-runners               |deferred  |-DRUNNERS=2 -DNP=1 -DITER=2 -DSYNCW=1|live  |pass|   |"
+"deferred/2-runners-2-producers   |deferred  |-DRUNNERS=2 -DNP=2 -DITER=1 -DSYNCW=1|safety|pass|   |"
+"deferred/bug-sync-inexact        |deferred  |-DRUNNERS=2 -DNP=1 -DITER=2 -DBUG_SYNC_INEXACT|safety|fail| |atSync\["
+"deferred/bug-sync-inexact+SC     |deferred  |-DRUNNERS=2 -DNP=1 -DITER=2 -DBUG_SYNC_INEXACT -DSC|safety|fail| |atSync\["
+"deferred/witness-overlap         |deferred  |-DRUNNERS=2 -DNP=1 -DITER=2 -DWITNESS=W_OVERLAP|safety|fail| |5!=5"
 # Protocol 3: inbox push, poll / park / wake-up, the waiting multi-core caller
 "inbox                            |inbox     |-DNS=2 -DITER=2            |safety|pass|           |"
 "inbox                            |inbox     |-DNS=2 -DITER=2            |live  |pass|           |"

@@ -58,6 +58,11 @@ internal static class TortureCommand
         };
         var json = new Option<string>("--json") { Description = "Write every figure to this JSON file.", HelpName = "file" };
         var quiet = new Option<bool>("--quiet") { Description = "No live display; print only the final report (for CI logs)." };
+        var status = new Option<double>("--status")
+        {
+            Description = "Without the live display (--quiet or redirected): print a one-line status (accepted, executed, violations, managed heap) every this many seconds. Default: none.",
+            HelpName = "seconds",
+        };
         var pin = new Option<bool>("--pin") { Description = "Pin each core's thread to a hardware CPU." };
         var stuckTimeout = new Option<double>("--stuck-timeout")
         {
@@ -112,11 +117,22 @@ internal static class TortureCommand
             Hidden = true,
         };
 
+        var soak = new Option<bool>("--soak")
+        {
+            Description = "A soak: back-to-back rounds (a fresh set, a new seed and a rotated delay/hotplug shape each), 4x oversubscribed with hotplug by default, until --soak-requests accepted requests; --duration is one round (default here 60 s); a status line every --status seconds (default here 10). Stops at the first failing round and prints how to replay it.",
+        };
+        var soakRequests = new Option<long>("--soak-requests")
+        {
+            Description = "With --soak: accepted requests to reach, summed over the rounds.",
+            DefaultValueFactory = _ => SoakRun.DefaultRequests,
+            HelpName = "n",
+        };
+
         var command = new Command("torture", "Randomized stress of every primitive with hotplug, ending in SUCCESS or FAILURE (the kernel's scftorture, extended).");
         foreach (var option in new Option[]
         {
-            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet,
-            pin, stuckTimeout, stallTimeout, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
+            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet, status,
+            pin, stuckTimeout, stallTimeout, soak, soakRequests, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
         })
         {
             command.Options.Add(option);
@@ -135,6 +151,7 @@ internal static class TortureCommand
         hotplugInterval.CustomParser = Number("--hotplug-interval", 1, 3_600_000);
         stallTimeout.CustomParser = Number("--stall-timeout", 0.5, 86_400);
         stuckTimeout.CustomParser = Number("--stuck-timeout", 0, 3_600_000);
+        status.CustomParser = Number("--status", 0, 86_400);
         command.Validators.Add(r =>
         {
             if (ValueOrDefault(r, hotplug) && ValueOrDefault(r, noHotplug))
@@ -153,7 +170,17 @@ internal static class TortureCommand
             }
         });
 
-        command.SetAction(parse => Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json")));
+        command.SetAction(parse => parse.GetValue(soak)
+            ? SoakRun.Execute(
+                ToOptions(parse) with
+                {
+                    Cores = parse.GetResult(cores) is { Implicit: false } ? parse.GetValue(cores) : 4 * Environment.ProcessorCount,
+                    Duration = parse.GetResult(duration) is { Implicit: false } ? TimeSpan.FromSeconds(parse.GetValue(duration)) : TimeSpan.FromSeconds(60),
+                },
+                Math.Max(1, parse.GetValue(soakRequests)),
+                TimeSpan.FromSeconds(parse.GetResult(status) is { Implicit: false } ? parse.GetValue(status) : 10),
+                parse.GetValue<string>("--json"))
+            : Execute(ToOptions(parse), parse.GetValue<bool>("--quiet"), parse.GetValue<string>("--json"), TimeSpan.FromSeconds(parse.GetValue<double>("--status"))));
         return command;
     }
 
@@ -201,7 +228,7 @@ internal static class TortureCommand
     /// Runs the torture with a live display (unless quiet or redirected), prints the report. 0 = SUCCESS, 1 = FAILURE
     /// (or a usage error), 130 = interrupted by Ctrl-C or SIGTERM (after the checks and the report).
     /// </summary>
-    internal static int Execute(TortureOptions options, bool quiet, string? jsonPath)
+    internal static int Execute(TortureOptions options, bool quiet, string? jsonPath, TimeSpan status = default)
     {
         var redirected = Console.IsOutputRedirected;
         var plain = quiet || redirected;
@@ -257,6 +284,14 @@ internal static class TortureCommand
         {
             console.WriteLine($"weights: {options.Weights.Shares()}");
             LiveDisplay.Run(console, engine);
+        }
+        else if (status > TimeSpan.Zero)
+        {
+            while (!engine.WaitForCompletion(status))
+            {
+                Console.Out.WriteLine(TortureStatus.Line(engine));
+                Console.Out.Flush();
+            }
         }
         else
         {

@@ -110,6 +110,197 @@ public sealed class DeferredWorkModelTests
         }
     }
 
+    /// <summary>
+    /// One step of the two-runner model: 0 claim, 1 start a run on runner r (it is held inside its function), 2 end
+    /// runner r's run, 3 call Sync on a thread.
+    /// </summary>
+    public sealed record RunnerStep(int Kind, int Runner);
+
+    /// <summary>
+    /// C7 with overlapping runs: two runner threads run the work as two cores would (a claim made while runner 0's run
+    /// is held inside its function may start a second run on runner 1), in random orders of claims, run starts, run
+    /// ends and Sync calls. After every step IsPending and IsBusy must match a model that counts the runs in progress,
+    /// and a Sync may return only when the model is not busy. Deterministic: runs are held by gates, and a step waits
+    /// only for what it caused (a run to enter or leave, Sync to return or register).
+    /// </summary>
+    [Fact]
+    public void Overlapping_runs_on_two_cores_match_the_counting_model_and_Sync_returns_only_when_none_runs()
+    {
+        using var set = Sets.Create(1);
+        var kinds = Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (1, Gen.Constant(3)));
+        var steps = Gen.ListOf(Gen.Zip(kinds, Gen.Choose(0, 1)).Select(t => new RunnerStep(t.Item1, t.Item2)));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(150), Prop.ForAll(steps.ToArbitrary(), list => CheckOverlapping(set, list)));
+    }
+
+    private static bool CheckOverlapping(CoreSet set, IEnumerable<RunnerStep> steps)
+    {
+        var model = new CountingModel();
+        var held = new HeldRuns();
+        var work = new DeferredWork<HeldRuns>(set, static h => h.OnRun(), held);
+        var runs = new HeldRun?[2];
+        Thread? syncer = null;
+        foreach (var step in steps)
+        {
+            switch (step.Kind)
+            {
+                case 0:
+                    Assert.Equal(model.Claim(), work.TryClaim());
+                    break;
+                case 1 when model.Pending && runs[step.Runner] is null:
+                    runs[step.Runner] = HeldRun.Start(work, held);
+                    model.BeginRun();
+                    break;
+                case 2 when runs[step.Runner] is { } run:
+                    run.Finish();
+                    runs[step.Runner] = null;
+                    model.EndRun();
+                    break;
+                case 3 when syncer is null:
+                    syncer = new Thread(work.Sync) { IsBackground = true, Name = "model Sync" };
+                    syncer.Start();
+                    Wait.Until(() => !syncer.IsAlive || work.SyncWaiterCount != 0, "Sync to return or to wait");
+                    break;
+            }
+
+            Assert.Equal(model.Pending, work.IsPending);
+            Assert.Equal(model.Busy, work.IsBusy);
+            Assert.Equal(model.Runs, Volatile.Read(ref held.Runs));
+            if (syncer is not null)
+            {
+                if (model.Busy)
+                {
+                    // Busy has stayed set since this Sync started (every step with Busy clear ends it below): it must still wait.
+                    Assert.True(syncer.IsAlive, $"Sync returned while {model.Running} run(s) were in progress");
+                }
+                else
+                {
+                    Assert.True(syncer.Join(Wait.HangTimeout), "Sync did not return once no run was in progress");
+                    syncer = null;
+                }
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            run?.Finish();
+            model.EndRun(run is not null);
+        }
+
+        if (model.Pending)
+        {
+            // A claim nobody ran yet: a core would run it (and a waiting Sync waits for that run too).
+            HeldRun.Start(work, held).Finish();
+            model.BeginRun();
+            model.EndRun();
+        }
+
+        Assert.False(work.IsBusy);
+        if (syncer is not null)
+        {
+            Assert.True(syncer.Join(Wait.HangTimeout), "Sync did not return after the last run ended");
+        }
+
+        Assert.DoesNotContain(false, held.Seen); // every run saw the work busy and not pending while its function ran
+        return true;
+    }
+
+    /// <summary>The state machine with a count of runs in progress (C7): Busy clears only when the last run ends unclaimed.</summary>
+    private sealed class CountingModel
+    {
+        public bool Pending;
+        public bool Busy;
+        public int Running;
+        public int Runs;
+
+        public bool Claim()
+        {
+            if (Pending)
+            {
+                return false;
+            }
+
+            Pending = true;
+            Busy = true;
+            return true;
+        }
+
+        public void BeginRun()
+        {
+            Pending = false;
+            Running++;
+            Runs++;
+        }
+
+        public void EndRun(bool ran = true)
+        {
+            if (!ran)
+            {
+                return;
+            }
+
+            Running--;
+            if (Running == 0 && !Pending)
+            {
+                Busy = false;
+            }
+        }
+    }
+
+    /// <summary>The work's state: runs counted, and what each run saw of the flags while its function ran.</summary>
+    private sealed class HeldRuns
+    {
+        [ThreadStatic]
+        private static HeldRun? t_current;
+
+        public int Runs;
+        public System.Collections.Concurrent.ConcurrentBag<bool> Seen { get; } = [];
+        public DeferredWork? Work;
+
+        public static void Enter(HeldRun run) => t_current = run;
+
+        /// <summary>The function: on a runner thread; holds until the test ends this run. Asserts nothing here (a throw would end the runner).</summary>
+        public void OnRun()
+        {
+            Interlocked.Increment(ref Runs); // full fence; pairs with the test thread's Volatile.Read after the run entered
+            Seen.Add(Work!.IsBusy && !Work.IsPending);
+            t_current!.Hold();
+        }
+    }
+
+    /// <summary>One run on its own thread (a core), held inside the function until <see cref="Finish"/>.</summary>
+    private sealed class HeldRun
+    {
+        private readonly ManualResetEventSlim _entered = new(false);
+        private readonly ManualResetEventSlim _release = new(false);
+        private Thread? _thread;
+
+        public static HeldRun Start(DeferredWork work, HeldRuns held)
+        {
+            held.Work = work;
+            var run = new HeldRun();
+            run._thread = new Thread(() =>
+            {
+                HeldRuns.Enter(run);
+                work.Execute(null!); // exactly what a core does with the queued work
+            }) { IsBackground = true, Name = "model runner" };
+            run._thread.Start();
+            Assert.True(run._entered.Wait(Wait.HangTimeout), "the run never entered its function");
+            return run;
+        }
+
+        public void Hold()
+        {
+            _entered.Set();
+            _release.Wait();
+        }
+
+        public void Finish()
+        {
+            _release.Set();
+            Assert.True(_thread!.Join(Wait.HangTimeout), "the run never ended");
+        }
+    }
+
     /// <summary>A queue or a sync on real cores, from the test thread.</summary>
     public sealed record Op(int Kind, int Core);
 

@@ -87,7 +87,8 @@ internal static class TortureRuns
     // thread cannot be stopped, so it must not live in the test host).
     // ------------------------------------------------------------------------------------------------------------
 
-    public sealed record CliRun(int ExitCode, string Output, JsonDocument? Json);
+    /// <summary>How a child CLI run ended; <see cref="Error"/> is its stderr when kept apart from <see cref="Output"/>.</summary>
+    public sealed record CliRun(int ExitCode, string Output, JsonDocument? Json, string Error = "");
 
     public static CliRun RunCli(TimeSpan timeout, params string[] args)
     {
@@ -131,10 +132,12 @@ internal static class TortureRuns
     }
 
     /// <summary>
-    /// Starts <c>crosscore torture</c> with <paramref name="args"/>, waits for its seed line, sends it
+    /// Starts <c>crosscore torture</c> with <paramref name="args"/> and <c>--status 0.1</c>, waits for a status line
+    /// that shows at least <paramref name="minExecuted"/> executed runs (so the run has really started: its signal
+    /// handlers are registered before the first line it prints, and the invokers have worked), sends it
     /// <paramref name="signal"/> (INT or TERM, by the <c>kill</c> command) and returns how it ended.
     /// </summary>
-    public static CliRun RunCliAndSignal(string signal, TimeSpan timeout, params string[] args)
+    public static CliRun RunCliAndSignal(string signal, long minExecuted, TimeSpan timeout, params string[] args)
     {
         var json = Path.Combine(Path.GetTempPath(), $"crosscore-torture-{Guid.NewGuid():N}.json");
 
@@ -146,16 +149,16 @@ internal static class TortureRuns
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
         start.ArgumentList.Add(DotnetHost());
-        foreach (var arg in new[] { "exec", typeof(TortureEngine).Assembly.Location, "torture" }.Concat(args).Concat(["--json", json]))
+        foreach (var arg in new[] { "exec", typeof(TortureEngine).Assembly.Location, "torture" }.Concat(args).Concat(["--status", "0.1", "--json", json]))
         {
             start.ArgumentList.Add(arg);
         }
 
         using var process = Process.Start(start)!;
 
-        // A hard bound on the whole exchange, wherever the test thread is waiting (reading the seed line, sending the
-        // signal, reading the rest): killing the child closes its pipes, which ends every read below. A hang detector
-        // only, far beyond any normal run.
+        // A hard bound on the whole exchange, wherever the test thread is waiting (reading the status lines, sending
+        // the signal, reading the rest): killing the child (SIGKILL, exit 137) closes its pipes, which ends every read
+        // below. A hang detector only, far beyond any normal run.
         using var watchdog = new Timer(static p => KillQuietly((Process)p!), process, timeout + TimeSpan.FromSeconds(60), Timeout.InfiniteTimeSpan);
         var stderr = process.StandardError.ReadToEndAsync();
         var output = new StringBuilder();
@@ -163,16 +166,23 @@ internal static class TortureRuns
         while ((line = process.StandardOutput.ReadLine()) is not null)
         {
             output.AppendLine(line);
-            if (line.StartsWith("crosscore torture: seed ", StringComparison.Ordinal))
+            if (StatusExecuted(line) >= minExecuted)
             {
                 break;
             }
         }
 
-        Assert.True(line is not null, $"no seed line: {output}{stderr.Result}");
+        if (line is null)
+        {
+            // Only now is stderr complete: the child has closed its output. (Reading stderr.Result while the child
+            // runs would block this thread until the watchdog kills the child: that was the SIGKILL, exit 137.)
+            Assert.Fail($"the run ended before its status showed {minExecuted} executed runs: {output}{stderr.Result}");
+        }
+
         using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             kill.WaitForExit();
+            Assert.True(kill.ExitCode == 0, $"kill -s {signal} {process.Id} exited {kill.ExitCode}");
         }
 
         var rest = process.StandardOutput.ReadToEndAsync();
@@ -183,7 +193,7 @@ internal static class TortureRuns
         }
 
         process.WaitForExit();
-        output.Append(rest.Result).Append(stderr.Result);
+        output.Append(rest.Result);
         JsonDocument? document = null;
         if (File.Exists(json))
         {
@@ -191,7 +201,20 @@ internal static class TortureRuns
             File.Delete(json);
         }
 
-        return new CliRun(process.ExitCode, output.ToString(), document);
+        return new CliRun(process.ExitCode, output.ToString(), document, stderr.Result);
+    }
+
+    /// <summary>The executed count of a <c>--status</c> line ("status 1.2 s: accepted a, executed e, ..."), else -1.</summary>
+    private static long StatusExecuted(string line)
+    {
+        var at = line.IndexOf(", executed ", StringComparison.Ordinal);
+        if (!line.StartsWith(TortureStatus.Prefix, StringComparison.Ordinal) || at < 0)
+        {
+            return -1;
+        }
+
+        var digits = new string(line[(at + ", executed ".Length)..].TakeWhile(c => char.IsDigit(c) || c == ',').Where(char.IsDigit).ToArray());
+        return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void KillQuietly(Process process)
