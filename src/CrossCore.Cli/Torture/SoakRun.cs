@@ -18,6 +18,8 @@ internal static class SoakRun
     public const long DefaultRequests = 100_000_000;
 
     /// <summary>The shapes a soak rotates through: (delay, mean ms between hotplug operations).</summary>
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     private static readonly (DelayKind Delay, double HotplugMs)[] s_shapes =
     [
         (DelayKind.Short, 75),
@@ -124,7 +126,7 @@ internal static class SoakRun
         if (jsonPath is { Length: > 0 })
         {
             var document = new SoakResult(code == 0 ? "SUCCESS" : code == 1 ? "FAILURE" : "INTERRUPTED", summary, first.Seed, first.Cores, Environment.ProcessorCount, requests, accepted, executed, clock.Elapsed.TotalSeconds, peakHeap, peakWorkingSet, rounds);
-            File.WriteAllText(Path.GetFullPath(jsonPath), JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            File.WriteAllText(Path.GetFullPath(jsonPath), JsonSerializer.Serialize(document, s_json));
         }
 
         Console.Out.WriteLine(summary);

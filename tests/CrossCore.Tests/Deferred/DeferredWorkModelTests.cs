@@ -268,7 +268,7 @@ public sealed class DeferredWorkModelTests
     }
 
     /// <summary>One run on its own thread (a core), held inside the function until <see cref="Finish"/>.</summary>
-    private sealed class HeldRun
+    private sealed class HeldRun : IDisposable
     {
         private readonly ManualResetEventSlim _entered = new(false);
         private readonly ManualResetEventSlim _release = new(false);
@@ -298,6 +298,14 @@ public sealed class DeferredWorkModelTests
         {
             _release.Set();
             Assert.True(_thread!.Join(Wait.HangTimeout), "the run never ended");
+            Dispose();
+        }
+
+        /// <summary>Frees the events; <see cref="Finish"/> does it once the run's thread has ended.</summary>
+        public void Dispose()
+        {
+            _entered.Dispose();
+            _release.Dispose();
         }
     }
 
