@@ -66,22 +66,9 @@ public sealed class CallAsyncTests
     {
         // The check above must be able to fail. The widest reordering a missing O4 fence permits (the function's
         // loads all before the release store) is emulated by releasing after the function: every Busy answer that
-        // lands while the function runs is then a write the run missed. Bounded: stop at the first round with one.
-        FaultInjection.ReorderAsyncRelease = true;
-        try
-        {
-            var violations = 0;
-            for (var attempt = 0; attempt < 20 && violations == 0; attempt++)
-            {
-                violations = RunBusyVisibility(rounds: 200_000, out _);
-            }
-
-            Assert.True(violations > 0, "a run that missed a Busy caller's write was never detected: the visibility check is too weak");
-        }
-        finally
-        {
-            FaultInjection.Reset();
-        }
+        // lands while the function runs is then a write the run missed.
+        var violations = ViolationsWith(static () => FaultInjection.ReorderAsyncRelease = true, rounds: 200_000);
+        Assert.True(violations > 0, "a run that missed a Busy caller's write was never detected: the visibility check is too weak");
     }
 
     [HardwareLitmusFact]
@@ -89,16 +76,24 @@ public sealed class CallAsyncTests
     {
         // The real reordering, not an emulation: with the fence skipped, x86 lets the function's load of the datum
         // pass the release store. How often that shows depends on the machine (see HardwareLitmusFactAttribute).
-        FaultInjection.SkipAsyncReleaseFence = true;
+        var violations = ViolationsWith(static () => FaultInjection.SkipAsyncReleaseFence = true, rounds: 500_000);
+        Assert.True(violations > 0, "removing the O4 fence was never caught by the hardware in 20 attempts");
+    }
+
+    /// <summary>Runs up to 20 bounded attempts of <see cref="RunBusyVisibility"/> with one fault on; stops at the first
+    /// attempt with a violation and returns its count.</summary>
+    private static int ViolationsWith(Action enableFault, int rounds)
+    {
+        enableFault();
         try
         {
             var violations = 0;
             for (var attempt = 0; attempt < 20 && violations == 0; attempt++)
             {
-                violations = RunBusyVisibility(rounds: 500_000, out _);
+                violations = RunBusyVisibility(rounds, out _);
             }
 
-            Assert.True(violations > 0, "removing the O4 fence was never caught by the hardware in 10 million rounds");
+            return violations;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using CrossCore.Cli.Torture;
+using CrossCore.Tests.Support;
 
 namespace CrossCore.Tests.Torture;
 
@@ -120,7 +121,12 @@ public sealed class TortureFaultTests
         Assert.Equal(root.GetProperty("accepted").GetInt64() + 1, root.GetProperty("executed").GetInt64());
     }
 
-    [Fact]
+    // The literal fence removal: it shows only when the hardware reorders the store of Parked past the re-check in
+    // the few instructions between them, which this shared VM did not do in CI's run (SUCCESS after 8 rounds). So it
+    // is an opt-in litmus (CROSSCORE_LITMUS=1). What catches the bug every time: the spin model
+    // (inbox/bug-park-no-fence in models/verify.sh, a CI step), and for the re-check it orders, the Coyote mutant M7
+    // and CI's park-dense torture.
+    [HardwareLitmusFact]
     public void A_missing_fence_before_parking_is_caught_as_a_lost_wakeup()
     {
         if (!TwoCpus)
