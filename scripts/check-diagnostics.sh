@@ -29,13 +29,15 @@ need "$out/monitor.txt" '\[CrossCore\]' "monitor lists the CrossCore meter"
 need "$out/monitor.txt" 'crosscore\.calls \(\{call\}\)' "monitor shows crosscore.calls"
 need "$out/monitor.txt" 'async +busy +torture +[0-9,]+' "monitor shows a value per tag combination"
 
-echo "-- dotnet-counters monitor --counters CrossCore[crosscore.calls,crosscore.wakeups,crosscore.sync_call.duration] -p PID"
-dotnet dotnet-counters monitor --counters 'CrossCore[crosscore.calls,crosscore.wakeups,crosscore.sync_call.duration]' -p "$pid" \
+echo "-- dotnet-counters monitor --counters CrossCore[crosscore.wakeups,crosscore.sync_call.duration] -p PID"
+dotnet dotnet-counters monitor --counters 'CrossCore[crosscore.wakeups,crosscore.sync_call.duration]' -p "$pid" \
     --duration 00:00:00:04 > "$out/monitor-some.txt" 2>&1
 need "$out/monitor-some.txt" 'crosscore\.sync_call\.duration \(s\)' "monitor shows the duration histogram in seconds"
 need "$out/monitor-some.txt" 'Percentile' "monitor shows histogram percentiles"
 need "$out/monitor-some.txt" 'crosscore\.wakeups \(\{wakeup\}\)' "monitor shows crosscore.wakeups"
-if grep -q 'crosscore\.batches' "$out/monitor-some.txt"; then fail "monitor with a counter list showed an instrument outside it"; fi
+# crosscore.calls stays out of this list: with its 10 tag rows the screen (24 lines when not a terminal) has no room
+# left for the instruments after it, which monitor then does not print.
+if grep -q 'crosscore\.batches\|crosscore\.calls' "$out/monitor-some.txt"; then fail "monitor with a counter list showed an instrument outside it"; fi
 
 echo "-- dotnet-counters collect --counters CrossCore -p PID --format csv"
 dotnet dotnet-counters collect --counters CrossCore -p "$pid" --duration 00:00:00:04 --format csv -o "$out/counters.csv" > /dev/null 2>&1
