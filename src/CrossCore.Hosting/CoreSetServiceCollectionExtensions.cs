@@ -109,6 +109,7 @@ public static class CoreSetServiceCollectionExtensions
             PinToHardwareCpus = o.PinToHardwareCpus,
             HardwareCpus = o.HardwareCpus,
             PollDuration = o.PollDuration,
+            AwaitSpinDuration = o.AwaitSpinDuration,
             TickPeriod = o.TickPeriod,
             StuckCallTimeout = o.StuckCallTimeout,
             FailFastAfter = o.FailFastAfter,

@@ -49,4 +49,40 @@ public sealed class ConfigurationTests
         await Wait.For(host.StopAsync(), "the host's stop");
         Assert.Throws<ObjectDisposedException>(() => io.Invoke(0, static () => { }));
     }
+
+    /// <summary>The host copies the user's options into its own (init-only properties, a copy by hand): every plain
+    /// option must arrive, so a new option that the copy forgets fails here. The callbacks and the Meter factory are
+    /// wrapped by the host on purpose and are checked by the logging and Meter tests.</summary>
+    [Fact]
+    public async Task Every_option_given_in_code_reaches_the_hosted_set()
+    {
+        var given = new CoreSetOptions
+        {
+            CoreCount = 3,
+            PinToHardwareCpus = true,
+            HardwareCpus = [0, 0, 0],
+            PollDuration = TimeSpan.FromMicroseconds(7),
+            AwaitSpinDuration = TimeSpan.FromMicroseconds(3),
+            TickPeriod = TimeSpan.FromMilliseconds(9),
+            StuckCallTimeout = TimeSpan.FromSeconds(3),
+            FailFastAfter = TimeSpan.FromMinutes(11),
+            FailFastOnFunctionException = true,
+            Name = Wait.UniqueName("copy"),
+        };
+        var wrapped = new HashSet<string> { nameof(CoreSetOptions.OnStuckCall), nameof(CoreSetOptions.OnFunctionException), nameof(CoreSetOptions.MeterFactory) };
+        var plain = typeof(CoreSetOptions).GetProperties().Where(p => !wrapped.Contains(p.Name)).ToList();
+        var defaults = new CoreSetOptions();
+        Assert.All(plain, p => Assert.NotEqual(Show(p.GetValue(defaults)), Show(p.GetValue(given)))); // the test sets every one
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddCoreSet(given);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var set = host.Services.GetRequiredService<CoreSet>();
+        Assert.All(plain, p => Assert.Equal(Show(p.GetValue(given)), Show(p.GetValue(set.Options))));
+        await Wait.For(host.StopAsync(), "the host's stop");
+
+        static string Show(object? value) => value is IEnumerable<int> list ? string.Join(",", list) : $"{value}";
+    }
 }

@@ -11,6 +11,7 @@ public abstract class CrossCoreLatencyContender : LatencyContender
 {
     private readonly StatsProbe _probe;
     private long _loopBytes = -1;
+    private bool _loopBytesProcessWide;
 
     /// <summary>Starts the contender's set.</summary>
     protected CrossCoreLatencyContender(CoreSetOptions options)
@@ -37,7 +38,8 @@ public abstract class CrossCoreLatencyContender : LatencyContender
         SetExtras(_probe.After(ops));
         if (_loopBytes >= 0)
         {
-            SetExtra("loop_bytes_per_op", (double)_loopBytes / ops); // on core 0, inside the loop: the calls alone
+            // Inside the loop, the calls alone: on the awaiting core's thread, or process-wide for a loop that hops threads.
+            SetExtra(_loopBytesProcessWide ? "loop_process_bytes_per_op" : "loop_bytes_per_op", (double)_loopBytes / ops);
         }
     }
 
@@ -48,8 +50,13 @@ public abstract class CrossCoreLatencyContender : LatencyContender
         base.Dispose(disposing);
     }
 
-    /// <summary>Records the bytes allocated inside the last loop, on the thread where every call was made.</summary>
-    protected void RecordLoopBytes(long bytes) => _loopBytes = bytes;
+    /// <summary>Records the bytes allocated inside the last loop: on the thread where every call was made, or
+    /// (<paramref name="processWide"/>) by the whole process, for a loop whose continuations hop between pool threads.</summary>
+    protected void RecordLoopBytes(long bytes, bool processWide = false)
+    {
+        _loopBytes = bytes;
+        _loopBytesProcessWide = processWide;
+    }
 
     /// <summary>Runs <paramref name="ops"/> calls from the calling thread, <c>clock.Tick(i)</c> after each; returns the
     /// elapsed ticks of the loop.</summary>

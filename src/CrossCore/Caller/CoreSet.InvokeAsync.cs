@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Threading.Tasks.Sources;
+
 namespace CrossCore;
 
 public sealed partial class CoreSet
@@ -18,6 +21,9 @@ public sealed partial class CoreSet
     /// throws <see cref="InvalidOperationException"/> (use <see cref="ValueTask{TResult}.AsTask"/> to await it more than once).
     /// </returns>
     /// <remarks>
+    /// <para>Called from outside the set to a core that is awake, the call first spins for up to
+    /// <see cref="CoreSetOptions.AwaitSpinDuration"/> (default 10 µs): a quick answer then completes the task before it is
+    /// returned, and the caller's <c>await</c> continues on its own thread without a thread-pool hop.</para>
     /// <para>Awaited from outside the set, the continuation runs on the thread pool, never on the target core. Awaited
     /// from task-context work on a core (<see cref="RunAsync{TState}(int, Func{TState, Task}, TState, CancellationToken)"/>),
     /// the continuation resumes on that same core. A call to the caller's own core runs inline and returns a completed task.</para>
@@ -78,14 +84,15 @@ public sealed partial class CoreSet
 
 
     private ValueTask<TResult> InvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken) =>
-        TryInvokeAsyncOn(target, function, state, cancellationToken, out var task)
+        TryInvokeAsyncOn(target, function, state, spin: true, cancellationToken, out var task)
             ? task
             : ValueTask.FromException<TResult>(new CoreOfflineException(target.Id));
 
-    /// <summary>The awaitable call (C12). False, with nothing queued, if the core is offline.</summary>
-    private bool TryInvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken, out ValueTask<TResult> task)
+    /// <summary>The awaitable call (C12). False, with nothing queued, if the core is offline. <paramref name="spin"/>:
+    /// may spin for a quick answer (a single call; a many-call does not, so its requests go out together).</summary>
+    private bool TryInvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, bool spin, CancellationToken cancellationToken, out ValueTask<TResult> task)
     {
-        if (!TryStartAsync(target, function, state, cancellationToken, out var call, out var version, out task))
+        if (!TryStartAsync(target, function, state, spin, cancellationToken, out var call, out var version, out task))
         {
             return false;
         }
@@ -102,7 +109,7 @@ public sealed partial class CoreSet
     /// continuation is scheduled exactly as the generic one's).</summary>
     private ValueTask InvokeAsyncVoidOn<TState>(Core target, CallFunction<TState, VoidResult> function, TState state, CancellationToken cancellationToken)
     {
-        if (!TryStartAsync(target, function, state, cancellationToken, out var call, out var version, out var done))
+        if (!TryStartAsync(target, function, state, spin: true, cancellationToken, out var call, out var version, out var done))
         {
             return ValueTask.FromException(new CoreOfflineException(target.Id));
         }
@@ -120,7 +127,7 @@ public sealed partial class CoreSet
     /// its <paramref name="version"/>, or (cancelled already, or inline on the caller's own core) a finished
     /// <paramref name="done"/>.
     /// </summary>
-    private bool TryStartAsync<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken,
+    private bool TryStartAsync<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, bool spin, CancellationToken cancellationToken,
         out AwaitableCall<TState, TResult>? call, out short version, out ValueTask<TResult> done)
     {
         call = null;
@@ -164,12 +171,42 @@ public sealed partial class CoreSet
         }
 
         version = call.Version;
+        var answerSoon = spin && here is null && AwaitSpinTicks > 0 && target.Parker.State != Parker.Parked; // a snapshot: only picks the spin below
         if (!target.Enqueue(call))
         {
             call.RunDetached(this); // the set was disposed under us: run it here, nothing accepted is lost (C9)
         }
+        else if (answerSoon)
+        {
+            SpinForAnswer(call, version);
+        }
 
         done = default;
         return true;
+    }
+
+    /// <summary>
+    /// From outside the set, to a core that was not parked: spin up to <see cref="CoreSetOptions.AwaitSpinDuration"/>
+    /// for the answer. If it arrives, the caller's <c>await</c> finds the task completed and continues on this thread,
+    /// so the round trip pays no thread-pool dispatch and no pool-thread wake-up; if not, the task is returned pending
+    /// as usual. The caller owns its reference to <paramref name="call"/> until it reads the outcome, so the entry
+    /// cannot be recycled under the spin.
+    /// </summary>
+    private void SpinForAnswer<TState, TResult>(AwaitableCall<TState, TResult> call, short version)
+    {
+        var deadline = Stopwatch.GetTimestamp() + AwaitSpinTicks;
+        while (call.GetStatus(version) == ValueTaskSourceStatus.Pending) // the source's own read; ordered for the outcome by the fence below
+        {
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                return;
+            }
+
+            Thread.SpinWait(4);
+        }
+
+        // Full fence: the caller's await reads the outcome (GetResult) after the read above that saw it complete, also
+        // where loads may pass loads. Pairs with the completing CAS inside the source's SetResult/SetException (Run).
+        Interlocked.MemoryBarrier();
     }
 }

@@ -69,7 +69,7 @@ public sealed partial class CoreSet
                 break;
             }
 
-            if (TryInvokeAsyncOn(_cores[core], call, state, cancellationToken, out var task))
+            if (TryInvokeAsyncOn(_cores[core], call, state, spin: false, cancellationToken, out var task))
             {
                 return task;
             }
@@ -106,7 +106,7 @@ public sealed partial class CoreSet
             for (var bits = targets[word]; bits != 0; bits &= bits - 1)
             {
                 var id = (word << 6) + BitOperations.TrailingZeroCount(bits);
-                if (TryInvokeAsyncOn(_cores[id], function, state, cancellationToken, out var task))
+                if (TryInvokeAsyncOn(_cores[id], function, state, spin: false, cancellationToken, out var task))
                 {
                     parts[queued++] = (id, task);
                 }

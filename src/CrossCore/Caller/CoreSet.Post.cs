@@ -85,19 +85,8 @@ public sealed partial class CoreSet
         ArgumentNullException.ThrowIfNull(descriptor);
         var target = GetCore(core);
         var entry = descriptor.Entry;
-        if (!target.IsOnline) // before the claim: an Offline answer never needs an undo (§5.4)
-        {
-            CoreSetTelemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
-            return CallResult.Offline;
-        }
-
-        if (!entry.TryClaim()) // O1
-        {
-            CoreSetTelemetry.Busy(target);
-            return CallResult.Busy;
-        }
-
-        return QueueClaimed(target, entry);
+        var claimed = TryClaimOnline(target, entry);
+        return claimed == CallResult.Ok ? QueueClaimed(target, entry) : claimed;
     }
 
     /// <summary>
@@ -117,7 +106,21 @@ public sealed partial class CoreSet
         ArgumentNullException.ThrowIfNull(descriptor);
         var target = GetCore(core);
         var entry = descriptor.Entry;
-        if (!target.IsOnline)
+        var claimed = TryClaimOnline(target, entry);
+        if (claimed != CallResult.Ok)
+        {
+            return claimed;
+        }
+
+        descriptor.SetStateWhileClaimed(state); // we hold the claim: only we write it; the push CAS publishes it (O2)
+        return QueueClaimed(target, entry);
+    }
+
+    /// <summary>Both forms of TryPost: Offline (nothing claimed), Busy (claimed by an earlier use), or Ok: the caller
+    /// now holds the claim and must queue the entry.</summary>
+    private static CallResult TryClaimOnline(Core target, AsyncEntry entry)
+    {
+        if (!target.IsOnline) // before the claim: an Offline answer never needs an undo (§5.4)
         {
             CoreSetTelemetry.Offline(target, EntryKind.Async); // D3: counted on the cold path only
             return CallResult.Offline;
@@ -129,8 +132,7 @@ public sealed partial class CoreSet
             return CallResult.Busy;
         }
 
-        descriptor.SetStateWhileClaimed(state); // we hold the claim: only we write it; the push CAS publishes it (O2)
-        return QueueClaimed(target, entry);
+        return CallResult.Ok;
     }
 
     /// <summary>Delivers a claimed descriptor: inline on the caller's own core in task context (C6), else by its inbox.</summary>

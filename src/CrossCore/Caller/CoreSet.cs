@@ -40,6 +40,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
         Options.Validate();
         Count = Options.CoreCount;
         PollTicks = ToStopwatchTicks(Options.PollDuration);
+        AwaitSpinTicks = ToStopwatchTicks(Options.AwaitSpinDuration);
         TickTicks = ToStopwatchTicks(Options.TickPeriod);
         Oversubscribed = Count > Environment.ProcessorCount;
         StuckCallTimeout = Options.StuckCallTimeout;
@@ -102,6 +103,9 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     public static bool IsInHandlerContext => CoreContext.InHandler;
 
     internal long PollTicks { get; }
+
+    /// <summary><see cref="CoreSetOptions.AwaitSpinDuration"/> in stopwatch ticks.</summary>
+    internal long AwaitSpinTicks { get; }
 
     internal long TickTicks { get; }
 

@@ -214,4 +214,65 @@ public sealed class InvokeAsyncTests
         Assert.Equal(0, task.Result[2]);
     }
 
+    /// <summary>
+    /// From outside the set, a call to an awake core spins for its answer (the longest spin here, to a core that polls
+    /// for a second), so calls end both ways: completed within the spin, and (a core descheduled past it, or a fast
+    /// return) pending and completed on the pool. Either way the result and the exception are the function's. How often
+    /// the spin catches the answer is timing, which SPEC does not promise: the bench reports it
+    /// (<c>completed_at_return_per_op</c> on P7's outside row), no test asserts it.
+    /// </summary>
+    [Fact]
+    public async Task C12_from_outside_results_and_exceptions_are_the_functions_whether_or_not_the_spin_caught_the_answer()
+    {
+        using var set = new CoreSet(new CoreSetOptions
+        {
+            CoreCount = 2,
+            PollDuration = TimeSpan.FromSeconds(1),
+            AwaitSpinDuration = TimeSpan.FromMilliseconds(1),
+            OnStuckCall = static _ => { },
+            Name = "test spin",
+        });
+        var box = new int[1];
+        for (var i = 0; i < 1_000; i++)
+        {
+            box[0] = i; // written before the call: the function must see it
+            var task = set.InvokeAsync(1, static b => b[0] * 2, box);
+            Assert.Equal(2 * i, await task);
+        }
+
+        var thrown = set.InvokeAsync<int>(1, static () => throw new InvalidOperationException("from the core"));
+        Assert.Equal("from the core", (await Assert.ThrowsAsync<InvalidOperationException>(async () => await thrown)).Message);
+        Assert.Equal(-1, set.CurrentCore);
+    }
+
+    /// <summary>From a core's task context the call never spins: its answer comes back through the caller's own inbox,
+    /// which the caller's core serves only after the current task-context code yields, so the task is pending at return
+    /// whatever the spin option says.</summary>
+    [Fact]
+    public void C12_from_a_cores_task_context_InvokeAsync_returns_pending_and_resumes_there()
+    {
+        using var set = new CoreSet(new CoreSetOptions
+        {
+            CoreCount = 2,
+            PollDuration = TimeSpan.FromSeconds(1),
+            AwaitSpinDuration = TimeSpan.FromMilliseconds(1),
+            OnStuckCall = static _ => { },
+            Name = "test spin core",
+        });
+        var task = set.RunAsync(0, static async s =>
+        {
+            var pendingAtReturn = 0;
+            for (var i = 0; i < 200; i++)
+            {
+                var call = s.InvokeAsync(1, static x => x + 1, i);
+                pendingAtReturn += call.IsCompleted ? 0 : 1;
+                Assert.Equal(i + 1, await call);
+                Assert.Equal(0, s.CurrentCore);
+            }
+
+            return pendingAtReturn;
+        }, set);
+        Wait.For(task);
+        Assert.Equal(200, task.Result);
+    }
 }

@@ -4,14 +4,16 @@ namespace CrossCore.Contenders;
 
 /// <summary>
 /// P7: <c>await InvokeAsync(1, f, state)</c> in a loop, either from an <c>async</c> method on the thread pool (outside
-/// the set: each continuation is queued to the pool) or from task-context work on core 0 (the completion travels back
-/// through core 0's inbox and the continuation resumes there). Bytes per op are measured on the awaiting thread.
+/// the set: a quick answer completes the task within the call's spin, a slow one queues the continuation to the pool) or
+/// from task-context work on core 0 (the completion travels back through core 0's inbox and the continuation resumes
+/// there). Bytes per op are measured inside the loop: on core 0's thread, or process-wide for the pool loop.
 /// </summary>
 public sealed class CrossCoreInvokeAsyncRoundTrip : CrossCoreLatencyContender
 {
     private readonly PaddedCounter _state = new();
     private readonly Placement _placement;
     private readonly bool _fromCore;
+    private int _completedAtReturn;
 
     /// <summary>Starts a two-core set; <paramref name="fromCore"/>: await from core 0's task context, else from the pool.</summary>
     public CrossCoreInvokeAsyncRoundTrip(Placement placement, bool fromCore)
@@ -41,6 +43,13 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : CrossCoreLatencyContender
     }
 
     /// <inheritdoc/>
+    public override void AfterRun(int ops)
+    {
+        base.AfterRun(ops);
+        SetExtra("completed_at_return_per_op", (double)_completedAtReturn / ops);
+    }
+
+    /// <inheritdoc/>
     public override void End()
     {
         if (!_fromCore)
@@ -59,18 +68,26 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : CrossCoreLatencyContender
     {
         var set = Set;
         var state = _state;
-        var allocated = measureThread ? GC.GetAllocatedBytesForCurrentThread() : 0;
+        var allocated = measureThread ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
+        var completedAtReturn = 0;
         for (var i = 0; i < ops; i++)
         {
-            await set.InvokeAsync(1, static c => c.Increment(), state);
+            var call = set.InvokeAsync(1, static c => c.Increment(), state);
+            completedAtReturn += call.IsCompleted ? 1 : 0; // from outside: the answer came within the call's spin
+            await call;
             clock.Tick(i);
         }
 
         var elapsed = Stopwatch.GetTimestamp() - start;
+        _completedAtReturn = completedAtReturn;
         if (measureThread)
         {
             RecordLoopBytes(GC.GetAllocatedBytesForCurrentThread() - allocated); // on core 0, where every continuation runs
+        }
+        else
+        {
+            RecordLoopBytes(GC.GetTotalAllocatedBytes(precise: true) - allocated, processWide: true); // pool threads, cores, all
         }
 
         return elapsed;
