@@ -82,7 +82,6 @@ public sealed partial class CoreSet
         return InvokeAsyncVoidOn(GetCore(core), CallFunction<Action, VoidResult>.Of(static a => a()), action, cancellationToken);
     }
 
-
     private ValueTask<TResult> InvokeAsyncOn<TState, TResult>(Core target, CallFunction<TState, TResult> function, TState state, CancellationToken cancellationToken) =>
         TryInvokeAsyncOn(target, function, state, spin: true, cancellationToken, out var task)
             ? task
