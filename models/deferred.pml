@@ -3,31 +3,33 @@
  * on x86-TSO store buffers (tso.pml).
  *
  * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21; E2, E5, E6 and the
- * two runners as read on 2026-12-02, after the exact Sync of issue 17)
- *   Producer (DeferredWork.QueueOn / QueueLocal, Deferred/DeferredWork.cs)
+ * two runners as read on 2026-12-02, after the exact Sync of issue 17; file names as of the stage
+ * layout of issue 14)
+ *   Producer (DeferredWork.QueueOn / QueueLocal, Requests/DeferredWork.cs)
  *     Q0 write    the caller's write before queueing (its datum: w3 + i)
- *     Q1 claim    DeferredWork.TryClaim: Interlocked.Or(ref _flags, Pending | Busy) (O6)
+ *     Q1 claim    DeferredWork.TryClaim: Interlocked.Or(ref _flags, Claimed = Pending | Busy) (O6)
  *     Q2 decide   DeferredWork.TryClaim: (old & Pending) == 0 -> owner; else QueueResult.Coalesced
  *     Q3 queue    Core.Enqueue -> Inbox.Push (a CAS, full fence; or Core.EnqueueLocal on the
- *                 caller's own core, the same order)                    [Cores/Core.cs, Inbox.cs]
- *   Core (Core.RunBatch pass 2 / Core.RunList -> Core.RunEntry -> DeferredWork.Execute)
+ *                 caller's own core, the same order)   [Core/Core.cs, Core/Core.Run.cs, Inbox/Inbox.cs]
+ *   Core (Core.RunBatch pass 2 / Core.RunList -> Core.RunEntry -> DeferredEntry.Execute ->
+ *         DeferredWork.Execute; Core/Core.Loop.cs, Core/Core.Run.cs, Requests/DeferredEntry.cs)
  *     E0 detach   Core.ServiceHandlerWork -> Inbox.DetachAll: Interlocked.Exchange (or the local
  *                 list); E1: next read before the run (O5; a local here)
  *     E2 start    DeferredWork.Execute: flags = Interlocked.Add(ref _flags, RunUnit - Pending):
  *                 clears Pending and counts this run in one atomic step, the O6 full fence
  *                 (E3, the separate fence of the earlier code, is this add's fence now)
  *     E4 func     DeferredWork.Execute -> Invoke(): loads every producer's datum
- *     E5 end      DeferredWork.Execute: the CAS loop: next = expected - RunUnit, and Busy cleared
+ *     E5 end      DeferredWork.EndRun: the CAS loop: next = expected - RunUnit, and Busy cleared
  *                 only if no run is still counted and Pending is clear; CAS(expected -> next),
  *                 retried from the value seen until it succeeds (C7: exact IsBusy / Sync)
- *     E6 wake     DeferredWork.Execute: if the CAS cleared Busy and waiters.Count != 0 (the list
+ *     E6 wake     DeferredWork.EndRun: if the CAS cleared Busy and waiters.Count != 0 (the list
  *                 reference was read before E5; its Count after E5) -> WaiterList.WakeAll ->
- *                 Parker.Wake: Parked -> CAS(Running, Parked), the winner signals (Calls/WaiterList.cs,
- *                 Cores/Parker.cs)
+ *                 Parker.Wake: Parked -> CAS(Running, Parked), the winner signals (Waiting/WaiterList.cs,
+ *                 Core/Parker.cs)
  *   Sync() caller (DeferredWork.Sync from a thread outside the set; SYNCW = 1)
  *     Y0 check    if (!IsBusy) return  (Volatile.Read(ref _flags))
  *     Y1 register WaiterList.Add: Interlocked.Increment(ref _count) under its lock (full fence)
- *     Y2 spin     Waiter.WaitUntil -> Waiter.Spin: NotBusy (Volatile.Read) SPINS times
+ *     Y2 spin     Waiter.WaitUntil -> Waiter.Spin (Waiting/Waiter.cs): NotBusy (Volatile.Read) SPINS times
  *     Y3 park     Waiter.Park -> Parker.PrepareToPark: _event.Reset(); Interlocked.Exchange(Parked)
  *     Y4 recheck  NotBusy -> Parker.CancelPark; else Parker.Park (no timeout modelled), back to Y3
  *     Y5 leave    WaiterList.Remove (under its lock), return

@@ -1,51 +1,53 @@
 /*
  * descriptor.pml -- Protocol 1 of docs/DESIGN.md: call-descriptor claim / queue / release (O1, O2,
- * O4, O5, O7), for async descriptors (CallAsync) and sync calls (SyncCall + Waiter), on x86-TSO
+ * O4, O5, O7), for async descriptors (TryPost) and sync calls (SyncCall + Waiter), on x86-TSO
  * store buffers (tso.pml).
  *
- * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21)
- *   Async sender (CoreSet.CallAsync, Calls/CoreSet.Calls.cs)
+ * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21; names and files as of the
+ * .NET surface of issue 11 and the stage layout of issue 14)
+ *   Async sender (CoreSet.TryPost, Caller/CoreSet.Post.cs)
  *     A0 write    the caller's write before the attempt (its datum: w4 + i)
- *     A1 claim    CallDescriptor.TryClaim (Calls/CallDescriptor.cs):
+ *     A1 claim    AsyncEntry.TryClaim (Requests/AsyncEntry.cs; the entry behind a CallDescriptor):
  *                 Interlocked.CompareExchange(ref _flags, InFlight, Free); non-zero -> Busy (O1)
- *                 (CallAsync<TState> then writes State while it holds the claim: a plain store
+ *                 (TryPost<TState> then writes State while it holds the claim: a plain store
  *                 published by A2, read by R1; not modelled separately)
- *     A2 queue    Core.Enqueue -> Inbox.Push (Cores/Core.cs, Cores/Inbox.cs): the head CAS, a
+ *     A2 queue    Core.Enqueue -> Inbox.Push (Core/Core.cs, Inbox/Inbox.cs): the head CAS, a
  *                 full fence (O2). The wake-up that follows is inbox.pml's business.
- *   Core, async entry (Core.RunBatch pass 2 -> Core.RunEntry, Cores/Core.cs)
+ *   Core, async entry (Core.RunBatch pass 2 -> Core.RunEntry, Core/Core.Loop.cs, Core/Core.Run.cs)
  *     R0 detach   Core.ServiceHandlerWork -> Inbox.DetachAll: Interlocked.Exchange(ref _head, null)
- *     R1 read     CallDescriptor<TState>.Execute (Calls/CallDescriptor{TState}.cs) and
- *                 NoWaitCall.Execute (Calls/NoWaitCall.cs): next, Function, State read first (O5)
- *     R2 release  CallDescriptor.ReleaseBeforeInvoke: Volatile.Write(ref _flags, Free)
- *     R3 fence    CallDescriptor.ReleaseBeforeInvoke: Interlocked.MemoryBarrier() (O4)
+ *     R1 read     DescriptorEntry<TState>.Execute (Requests/DescriptorEntry{TState}.cs) and
+ *                 NoWaitCall.Run (Requests/NoWaitCall.cs): next, Function, State read first (O5)
+ *     R2 release  AsyncEntry.ReleaseBeforeInvoke: Volatile.Write(ref _flags, Free)
+ *     R3 fence    AsyncEntry.ReleaseBeforeInvoke: Interlocked.MemoryBarrier() (O4)
  *     R4 func     function(state): loads every sender's datum
- *   Sync caller (CoreSet.QueueSync / WaitSync, Calls/CoreSet.Calls.cs)
- *     S1 queue    SyncCall.Prepare (Calls/SyncCall.cs): _locked = 1 (plain; the initial value of
- *                 w1 here), then Core.Enqueue -> Inbox.Push
- *     W1 spin     Waiter.WaitUntil -> Waiter.Spin (Calls/Waiter.cs): SyncCall.IsReleased
+ *   Sync caller (CoreSet.QueueSync / WaitSync, Caller/CoreSet.Invoke.cs)
+ *     S1 queue    SyncCall.Prepare (Requests/SyncCall{TState,TResult}.cs): _locked = 1 (its
+ *                 claim CAS; here the initial value of w1), then Core.Enqueue -> Inbox.Push
+ *     W1 spin     Waiter.WaitUntil -> Waiter.Spin (Waiting/Waiter.cs): SyncCall.IsReleased
  *                 (Volatile.Read(ref _locked)) SPINS times; the parker stays Running
- *     W2 park     Waiter.Park -> Parker.PrepareToPark (Cores/Parker.cs): _event.Reset();
+ *     W2 park     Waiter.Park -> Parker.PrepareToPark (Core/Parker.cs): _event.Reset();
  *                 Interlocked.Exchange(ref _state, Parked) (O7)
  *     W3 recheck  Waiter.Park: condition.IsSatisfied -> Parker.CancelPark (Volatile.Write Running)
  *     W4 block    Parker.Park: _event.Wait (modelled without timeout), Volatile.Write Running,
  *                 then back to W2
  *     W5 return   CoreSet.WaitSync: reads call.Error / the function's effects (w3)
- *   No-wait owner (-DNOWAIT replaces the sync caller; CoreSet.QueueNoWait, Calls/NoWaitCall.cs)
- *     N1 first    CallDescriptor.TryClaim on its own NoWaitCall (free), Prepare, Core.Enqueue
+ *   No-wait owner (-DNOWAIT replaces the sync caller; CoreSet.QueueNoWait, Caller/CoreSet.Post.cs,
+ *   Requests/NoWaitCall.cs)
+ *     N1 first    AsyncEntry.TryClaim on its own NoWaitCall (free), Prepare, Core.Enqueue
  *     N2 second   TryClaim fails while the first is queued -> Waiter.WaitUntil(NoWaitCall.Free):
  *                 W1..W4 on IsInFlight (Volatile.Read(ref _flags))
  *     N3 reuse    TryClaim again (only the owner claims it: must succeed)
- *     N4 release  NoWaitCall.Execute -> CallDescriptor.ReleaseBeforeInvoke: Volatile.Write(Free) +
+ *     N4 release  NoWaitCall.Run -> AsyncEntry.ReleaseBeforeInvoke: Volatile.Write(Free) +
  *                 Interlocked.MemoryBarrier()
- *     N5 wake     NoWaitCall.Execute: Owner.Wake() (Parker.Wake as in S4), then the function
- *   Core, sync entry (Core.RunBatch pass 1 -> SyncCall.Execute)
+ *     N5 wake     NoWaitCall.Run: owner.Wake() (Parker.Wake as in S4), then the function
+ *   Core, sync entry (Core.RunBatch pass 1 -> SyncCall.Execute, Requests/SyncCall{TState,TResult}.cs)
  *     S2 func     Function(State): stores its effect (w3 := 1)
  *     S3 release  Interlocked.Exchange(ref _locked, 0) (O4 release + O7 fence)
  *     S4 wake     waiter?.Wake() -> Parker.Wake: Volatile.Read(ref _state); Parked ->
  *                 Parker.WakeSlow: CAS(ref _state, Running, Parked), the winner _event.Set()
  *
- * Memory words: w0 CallDescriptor._flags, w1 SyncCall._locked (with -DNOWAIT: the owner's
- * NoWaitCall._flags), w2 the waiter's Parker._state, w3 the sync function's effect, w4+i sender i's
+ * Memory words: w0 AsyncEntry._flags (a CallDescriptor's), w1 SyncCall._locked (with -DNOWAIT:
+ * the owner's NoWaitCall._flags), w2 the waiter's Parker._state, w3 the sync function's effect, w4+i sender i's
  * datum. Threads: T0..T(NS-1) async senders, T(NS) the sync caller (or no-wait owner), T(NS+1)
  * the core; each has a TSO store buffer (tso.pml).
  *

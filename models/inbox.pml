@@ -2,17 +2,19 @@
  * inbox.pml -- Protocol 3 of docs/DESIGN.md: inbox push, poll / park / wake-up (O2, O3, O7), and
  * the waiting caller who must wait for every core it queued to (O3), on x86-TSO store buffers.
  *
- * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21)
- *   Sender (Core.Enqueue, Cores/Core.cs)
- *     K1 push     Inbox.Push (Cores/Inbox.cs): read _head, entry.Next = head, CAS _head -> entry
+ * Step -> the code it mirrors (src/CrossCore/..., as read on 2026-11-21; files as of the stage
+ * layout of issue 14)
+ *   Sender (Core.Enqueue, Core/Core.cs)
+ *     K1 push     Inbox.Push (Inbox/Inbox.cs): read _head, entry.Next = head, CAS _head -> entry
  *                 (full fence, O2), retried until it succeeds; returns WasEmpty if head was null
- *     K2 kick     Core.Kick -> Parker.Wake (Cores/Parker.cs), only after WasEmpty (O3):
+ *     K2 kick     Core.Kick -> Parker.Wake (Core/Parker.cs), only after WasEmpty (O3):
  *                 Volatile.Read(ref _state); Polling -> WakeResult.Avoided; Running -> NotNeeded
  *     K3 wake     Parker.WakeSlow: CAS(ref _state, Running, Parked); the winner _event.Set()
- *     K4 wait     sender 1 only: CoreSet.CallManyCore(wait: true) -> QueueSync / WaitSync
- *                 (Calls/CoreSet.Calls.cs): waits for every core it queued to, woken or not (O3).
+ *     K4 wait     sender 1 only: CoreSet.InvokeMany -> ManyCore(wait: true) -> QueueSync / WaitSync
+ *                 (Caller/CoreSet.Many.cs, Caller/CoreSet.Invoke.cs): waits for every core it
+ *                 queued to, woken or not (O3).
  *                 The wait itself (release + Waiter) is verified in descriptor.pml.
- *   Core (Core.ThreadMain loop, Cores/Core.cs)
+ *   Core (Core.ThreadMain loop, Core/Core.Loop.cs; idle and park in Core/Core.Idle.cs)
  *     I0 batch    Core.ServiceHandlerWork -> Inbox.DetachAll: Volatile.Read pre-check of _head,
  *                 then Interlocked.Exchange(ref _head, null); Core.RunBatch runs the batch
  *     I1 poll     Core.Idle: Parker.BeginPolling (Volatile.Write Polling); Inbox.HasWork
@@ -20,7 +22,7 @@
  *     I2 park     Core.Idle -> Parker.PrepareToPark: _event.Reset();
  *                 Interlocked.Exchange(ref _state, Parked) (O7)
  *     I3 recheck  Core.Idle: ShouldWake (Inbox.HasWork) -> Parker.CancelPark (Volatile.Write Running)
- *     I4 block    Parker.Park(LazyTimeoutMs() = infinite: no lazy work): _event.Wait, then
+ *     I4 block    Parker.Park(CoreWorkLists.LazyTimeoutMs = infinite: no lazy work): _event.Wait, then
  *                 Volatile.Write Running
  *
  * The Treiber stack is abstracted to a count: a push is one full-fence atomic step that reports

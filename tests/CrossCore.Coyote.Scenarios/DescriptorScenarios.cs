@@ -6,7 +6,7 @@ namespace CrossCore.Coyote.Scenarios;
 public static class DescriptorScenarios
 {
     /// <summary>
-    /// Three threads outside the set race <c>CallAsync</c> on one free descriptor aimed at core 1. Each writes its
+    /// Three threads outside the set race <c>TryPost</c> on one free descriptor aimed at core 1. Each writes its
     /// bit before its attempt. Checks: every run is on core 1; the number of runs equals the number of Ok answers
     /// (exactly once, nothing stranded: the set's Dispose runs everything accepted); never more runs than attempts;
     /// a Busy answer's write is seen by a run (O4: the run that follows the Busy answer sees it).

@@ -1,6 +1,5 @@
 using System.Text;
 using CrossCore.Kv.Tests.Support;
-using StackExchange.Redis;
 
 namespace CrossCore.Kv.Tests;
 

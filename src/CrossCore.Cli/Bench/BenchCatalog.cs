@@ -10,10 +10,6 @@ internal enum ScenarioKind
 }
 
 /// <summary>A SPEC §9 target checked on a scenario's CrossCore rows.</summary>
-/// <param name="Text">The target in words.</param>
-/// <param name="MaxRatioToFloor">CrossCore / floor must not exceed this.</param>
-/// <param name="MinSpeedupOverChannel">Best <c>Channel&lt;T&gt;</c> / CrossCore must reach this.</param>
-/// <param name="AppliesTo">The CrossCore rows (by name prefix) the target is checked on; null for all of them.</param>
 /// <param name="Text">The target as the report prints it.</param>
 /// <param name="MaxRatioToFloor">Met when the paired ratio to the floor is at most this.</param>
 /// <param name="MinSpeedupOverChannel">Met when the best Channel&lt;T&gt; peer (per round) over this is at least this.</param>

@@ -5,31 +5,18 @@ namespace CrossCore.Cli.Torture;
 /// <summary>
 /// One request loop (scftorture's invoker kthread): picks a primitive by weight, issues one request, checks what can be
 /// checked at once, and counts. Runs either as task-context work on a core (in chunks that yield, so the core keeps
-/// serving; its waits exercise O8) or on a plain thread outside the set.
+/// serving; its waits exercise O8) or on a plain thread outside the set. The primitives sit behind
+/// <see cref="ITorturePrimitive"/> and work through the invoker's <see cref="InvokerContext"/>; the invoker owns the
+/// loops, the choice of primitive and the progress the watchdog reads.
 /// </summary>
-internal sealed partial class Invoker : IDisposable
+internal sealed class Invoker : IDisposable
 {
-    private const int SpinAttempts = 256;
     private const int ChunkSize = 64;
 
     private readonly CoreSet _set;
-    private readonly HotplugState _hot;
-    private readonly int _n;
-    private readonly PrimitiveStats[] _stats;
-    private readonly RequestPool _pool;
-    private readonly OwnSlot?[] _ownAsync;
-    private readonly OwnSlot?[] _ownDeferred;
-    private readonly OwnSlot?[] _ownLazy;
-    private readonly List<(SharedDescriptor Descriptor, RacerSide Side)> _raceDescriptors = [];
-    private readonly List<(SharedWork Work, RacerSide Side)> _raceWorks = [];
-    private readonly List<Request> _limbo = [];
     private readonly Func<Task> _chunk;
-    private Rng _rng;
-    private long _seq;
     private int _currentPrimitive = -1;
-    private int _currentTarget = -1;
     private long _opStart;
-    private CancellationTokenSource _cts = new();
 
     public Invoker(TortureEngine engine, int index, int homeCore)
     {
@@ -37,21 +24,7 @@ internal sealed partial class Invoker : IDisposable
         Index = index;
         HomeCore = homeCore;
         _set = engine.Set;
-        _hot = engine.Hotplug;
-        _n = engine.CoreCount;
-        _rng = new Rng(engine.Options.Seed, (ulong)index + 1);
-        _stats = new PrimitiveStats[PrimitiveNames.Count];
-        for (var i = 0; i < _stats.Length; i++)
-        {
-            _stats[i] = new PrimitiveStats();
-        }
-
-        _pool = new RequestPool(this, _hot.Words);
-        _ownAsync = new OwnSlot?[_n];
-        _ownDeferred = new OwnSlot?[_n];
-        _ownLazy = new OwnSlot?[_n];
-        OutByCore = new long[_n];
-        NoWaitReleasedAt = new long[_n];
+        Context = new InvokerContext(engine, index);
         _chunk = ChunkAsync;
     }
 
@@ -62,28 +35,28 @@ internal sealed partial class Invoker : IDisposable
     /// <summary>The core this invoker runs on as task-context work, or -1 for a thread outside the set.</summary>
     public int HomeCore { get; }
 
+    /// <summary>What the primitives work with: the random source, the records, the counters and the checks.</summary>
+    public InvokerContext Context { get; }
+
     /// <summary>Requests done (progress; read racily by the watchdog and the display).</summary>
     public long Ops;
 
-    /// <summary>Runs this invoker's requests were accepted for (each target of a many-call counts).</summary>
-    public long Accepted;
-
-    /// <summary>Per-core <c>out</c> slots of multi-core waiting calls: the function writes the request id.</summary>
-    public readonly long[] OutByCore;
-
-    /// <summary>When this invoker's latest no-wait request to each core started running (its descriptor's release).</summary>
-    public readonly long[] NoWaitReleasedAt;
-
     public bool Finished { get; private set; }
 
-    public PrimitiveStats Stats(Primitive p) => _stats[(int)p];
+    public PrimitiveStats Stats(Primitive p) => Context.Stats(p);
 
-    /// <summary>Frees the reusable token source; only once this invoker's loop has finished.</summary>
-    public void Dispose() => _cts.Dispose();
+    /// <summary>Frees the context's reusable token source; only once this invoker's loop has finished.</summary>
+    public void Dispose() => Context.Dispose();
 
-    public void AddRace(SharedDescriptor descriptor, RacerSide side) => _raceDescriptors.Add((descriptor, side));
+    public void AddRace(SharedDescriptor descriptor, RacerSide side) => Context.AddRace(descriptor, side);
 
-    public void AddRace(SharedWork work, RacerSide side) => _raceWorks.Add((work, side));
+    public void AddRace(SharedWork work, RacerSide side) => Context.AddRace(work, side);
+
+    /// <summary>This invoker's own deferred works (synced in the final flush).</summary>
+    public IEnumerable<DeferredWork> OwnWorks() => Context.OwnWorks();
+
+    /// <summary>After the final drain: every own claim ran and was seen right; no request is left unfinished.</summary>
+    public void FinalAudit() => Context.FinalAudit();
 
     /// <summary>What the invoker is doing now, for the watchdog.</summary>
     public string DescribeCurrent()
@@ -101,9 +74,8 @@ internal sealed partial class Invoker : IDisposable
         }
 
         var since = Engine.Nanoseconds(Stopwatch.GetTimestamp() - Volatile.Read(ref _opStart)) / 1_000_000.0;
-        return $"{where}: in {((Primitive)p).Name()} -> core {Volatile.Read(ref _currentTarget)} for {since:F0} ms ({Volatile.Read(ref Ops)} done)";
+        return $"{where}: in {((Primitive)p).Name()} -> core {Context.CurrentTarget} for {since:F0} ms ({Volatile.Read(ref Ops)} done)";
     }
-
 
     /// <summary>The loop of an invoker on a plain thread outside the set.</summary>
     public void RunOutside()
@@ -113,11 +85,11 @@ internal sealed partial class Invoker : IDisposable
         {
             while (Engine.ShouldContinue(this))
             {
-                var p = Engine.Options.Weights.Pick(ref _rng);
+                var p = Engine.Options.Weights.Pick(ref Context.Random);
                 Begin(p);
                 try
                 {
-                    RunOne(p, blocking: true);
+                    Complete(TorturePrimitives.For(p).Execute(Context, blocking: true));
                 }
                 catch (Exception ex)
                 {
@@ -128,7 +100,7 @@ internal sealed partial class Invoker : IDisposable
                 if (gapTicks > 0)
                 {
                     // A random gap between half and all of the option's value.
-                    var ticks = (gapTicks / 2) + _rng.Next((int)Math.Min(int.MaxValue, (gapTicks / 2) + 1));
+                    var ticks = (gapTicks / 2) + Context.Random.Next((int)Math.Min(int.MaxValue, (gapTicks / 2) + 1));
                     FunctionDelay.Spin(ticks * 1_000_000.0 / Stopwatch.Frequency);
                 }
             }
@@ -173,23 +145,19 @@ internal sealed partial class Invoker : IDisposable
     {
         for (var n = 1; n <= ChunkSize && Engine.ShouldContinue(this) && _set.IsOnline(HomeCore); n++)
         {
-            var p = Engine.Options.Weights.Pick(ref _rng);
+            var p = Engine.Options.Weights.Pick(ref Context.Random);
             Begin(p);
             try
             {
-                if (p is Primitive.Task or Primitive.SingleRpc or Primitive.Await)
+                var primitive = TorturePrimitives.For(p);
+                if (primitive.MayAwait)
                 {
-                    await (p switch
-                    {
-                        Primitive.Task => OpTask(blocking: false),
-                        Primitive.SingleRpc => OpRpc(blocking: false),
-                        _ => OpAwait(),
-                    }); // resumes on this core
+                    await primitive.Execute(Context, blocking: false); // resumes on this core
                     CheckOnHomeCore(p);
                 }
                 else
                 {
-                    RunOne(p, blocking: false);
+                    Complete(primitive.Execute(Context, blocking: false));
                 }
             }
             catch (Exception ex)
@@ -218,7 +186,7 @@ internal sealed partial class Invoker : IDisposable
     private void Begin(Primitive p)
     {
         Volatile.Write(ref _opStart, Stopwatch.GetTimestamp());
-        Volatile.Write(ref _currentTarget, -1);
+        Context.Aim(-1);
         Volatile.Write(ref _currentPrimitive, (int)p);
     }
 
@@ -228,60 +196,20 @@ internal sealed partial class Invoker : IDisposable
         Volatile.Write(ref Ops, Ops + 1); // release; the watchdog and the display read it
     }
 
-    private void RunOne(Primitive p, bool blocking)
+    /// <summary>
+    /// Completes a primitive's operation on this thread: one that never awaited (a blocking run, or a primitive that
+    /// does not await) is complete already; an outside invoker's await blocks here while its continuations run on the
+    /// thread pool.
+    /// </summary>
+    private static void Complete(ValueTask operation)
     {
-        switch (p)
+        if (operation.IsCompleted)
         {
-            case Primitive.Single:
-                OpSingle(wait: false);
-                break;
-            case Primitive.SingleWait:
-                OpSingle(wait: true);
-                break;
-            case Primitive.SingleRpc:
-                Block(OpRpc(blocking));
-                break;
-            case Primitive.Async:
-                OpAsyncShared();
-                break;
-            case Primitive.AsyncOwn:
-            case Primitive.DeferredOwn:
-            case Primitive.DeferredLazy:
-                OpOwn(p);
-                break;
-            case Primitive.Many:
-                OpMany(wait: false);
-                break;
-            case Primitive.ManyWait:
-                OpMany(wait: true);
-                break;
-            case Primitive.EachCond:
-                OpEachCond();
-                break;
-            case Primitive.Any:
-                OpAny();
-                break;
-            case Primitive.Task:
-                Block(OpTask(blocking));
-                break;
-            case Primitive.Deferred:
-                OpDeferredShared();
-                break;
-            case Primitive.Await:
-                var op = OpAwait(); // its continuations run on the thread pool while this outside thread waits
-                if (op.IsCompleted)
-                {
-                    op.GetAwaiter().GetResult();
-                }
-                else
-                {
-                    op.AsTask().GetAwaiter().GetResult();
-                }
-
-                break;
+            operation.GetAwaiter().GetResult();
+        }
+        else
+        {
+            operation.AsTask().GetAwaiter().GetResult();
         }
     }
-
-    /// <summary>Completes an operation that was run in blocking mode (it never awaited, so it is complete).</summary>
-    private static void Block(ValueTask operation) => operation.GetAwaiter().GetResult();
 }

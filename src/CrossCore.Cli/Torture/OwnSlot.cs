@@ -10,7 +10,7 @@ namespace CrossCore.Cli.Torture;
 /// once the run is done.
 /// </summary>
 /// <remarks>
-/// A tight re-queue loop (<see cref="Invoker"/>'s spin) makes the store-buffering shape these rules exist for: the
+/// A tight re-queue loop (<see cref="OwnClaimPrimitive"/>'s spin) makes the store-buffering shape these rules exist for: the
 /// owner stores a datum and attempts (a full fence, then it reads the claim word) while the core releases the claim
 /// and loads the datum. Without the runtime's full fence after the release, the core's load can pass its own store,
 /// and the owner gets Busy for a datum the run never sees.
@@ -26,7 +26,7 @@ internal sealed class OwnSlot
     private bool _reportedExtraRuns;
     private bool _finalAdded;
 
-    public OwnSlot(Invoker owner, Primitive primitive, int target)
+    public OwnSlot(InvokerContext owner, Primitive primitive, int target)
     {
         Owner = owner;
         Primitive = primitive;
@@ -47,7 +47,7 @@ internal sealed class OwnSlot
         }
     }
 
-    public Invoker Owner { get; }
+    public InvokerContext Owner { get; }
 
     public Primitive Primitive { get; }
 

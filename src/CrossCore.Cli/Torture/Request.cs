@@ -26,7 +26,7 @@ internal sealed class Request : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
     private Func<Task>? _asyncBody;
 
-    public Request(Invoker owner, int words)
+    public Request(InvokerContext owner, int words)
     {
         Owner = owner;
         RunBits = new ulong[words];
@@ -35,7 +35,7 @@ internal sealed class Request : IValueTaskSource
         MaskBits = new ulong[words];
     }
 
-    public Invoker Owner { get; }
+    public InvokerContext Owner { get; }
 
     public TortureEngine Engine => Owner.Engine;
 

@@ -7,13 +7,13 @@ namespace CrossCore.Cli.Torture;
 /// </summary>
 internal sealed class RequestPool
 {
-    private readonly Invoker _owner;
+    private readonly InvokerContext _owner;
     private readonly int _words;
     private readonly List<Request> _all = [];
     private Request? _local;
     private Request? _shared;
 
-    public RequestPool(Invoker owner, int words)
+    public RequestPool(InvokerContext owner, int words)
     {
         _owner = owner;
         _words = words;

@@ -598,7 +598,7 @@ internal sealed class TortureEngine : IDisposable
         var total = 0L;
         foreach (var invoker in Invokers)
         {
-            total += Volatile.Read(ref invoker.Accepted);
+            total += Volatile.Read(ref invoker.Context.Accepted);
         }
 
         return total;

@@ -1,5 +1,3 @@
-using System.Diagnostics.Tracing;
-
 namespace CrossCore.Tests.DiagnosticsTests; // not ".Diagnostics": that would shadow CrossCore.Diagnostics in sibling test namespaces
 
 /// <summary>

@@ -2,24 +2,24 @@ using System.Numerics;
 
 namespace CrossCore.Cli.Torture;
 
-// Random choices: one family of the invoker's primitives (the class and its loops: Invoker.cs).
-internal sealed partial class Invoker
+// Random choices the primitives share (the context's state: InvokerContext.cs).
+internal sealed partial class InvokerContext
 {
     /// <summary>
     /// A random target. One aimed at a core the harness knows is offline is usually re-aimed at an online one (an
     /// Offline answer costs nothing, so otherwise they would crowd out everything else while a core is out); one in
     /// eight keeps exercising the Offline answers.
     /// </summary>
-    private int PickCore()
+    public int PickCore()
     {
-        var core = _rng.Next(_n);
-        if (!_hot.IsOnline(core) && !_rng.OneIn(8))
+        var core = Random.Next(CoreCount);
+        if (!Hotplug.IsOnline(core) && !Random.OneIn(8))
         {
-            var start = _rng.Next(_n);
-            for (var i = 0; i < _n; i++)
+            var start = Random.Next(CoreCount);
+            for (var i = 0; i < CoreCount; i++)
             {
-                var c = (start + i) % _n;
-                if (_hot.IsOnline(c))
+                var c = (start + i) % CoreCount;
+                if (Hotplug.IsOnline(c))
                 {
                     core = c;
                     break;
@@ -27,16 +27,14 @@ internal sealed partial class Invoker
             }
         }
 
-        Volatile.Write(ref _currentTarget, core);
+        Aim(core);
         return core;
     }
 
-    private long NextId() => ((long)Index << 40) | ++_seq;
-
     /// <summary>A random mask: all cores (null) one time in four, else a random non-empty subset.</summary>
-    private void RandomMask(Request r)
+    public void RandomMask(Request r)
     {
-        if (_rng.OneIn(4))
+        if (Random.OneIn(4))
         {
             r.Mask = null;
             for (var w = 0; w < r.MaskBits.Length; w++)
@@ -52,10 +50,10 @@ internal sealed partial class Invoker
         var any = false;
         for (var w = 0; w < r.MaskBits.Length; w++)
         {
-            var bits = _rng.NextU64() & ValidBits(w);
-            if (_rng.OneIn(2))
+            var bits = Random.NextU64() & ValidBits(w);
+            if (Random.OneIn(2))
             {
-                bits &= _rng.NextU64(); // sparser masks half the time
+                bits &= Random.NextU64(); // sparser masks half the time
             }
 
             r.MaskBits[w] = bits;
@@ -64,7 +62,7 @@ internal sealed partial class Invoker
 
         if (!any)
         {
-            var core = _rng.Next(_n);
+            var core = Random.Next(CoreCount);
             r.MaskBits[core >> 6] |= 1UL << (core & 63);
         }
 
@@ -81,7 +79,7 @@ internal sealed partial class Invoker
 
     private ulong ValidBits(int word)
     {
-        var remaining = _n - (word << 6);
+        var remaining = CoreCount - (word << 6);
         return remaining >= 64 ? ulong.MaxValue : (1UL << remaining) - 1;
     }
 }

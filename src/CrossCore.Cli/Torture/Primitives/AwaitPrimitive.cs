@@ -2,8 +2,13 @@ using System.Diagnostics;
 
 namespace CrossCore.Cli.Torture;
 
-// Awaitable calls (C12): one family of the invoker's primitives (the class and its loops: Invoker.cs).
-internal sealed partial class Invoker
+/// <summary>
+/// await: <c>InvokeAsync</c> with or without a result, awaited (from an outside thread its continuation runs on the
+/// thread pool; from task context it must resume on the caller's core), with a cancellation racing the start.
+/// Ran: exactly once, on its target, saw the caller's write, its write and result seen by the awaiter. Canceled:
+/// the function never ran, and never runs later (the record's id is retired, a late run sees it).
+/// </summary>
+internal sealed class AwaitPrimitive : ITorturePrimitive
 {
     /// <summary>How an awaited call's cancellation races the core's start of it.</summary>
     private enum CancelMode
@@ -24,32 +29,31 @@ internal sealed partial class Invoker
         OtherThread,
     }
 
-    /// <summary>
-    /// await: <c>InvokeAsync</c> with or without a result, awaited (from an outside thread its continuation runs on the
-    /// thread pool; from task context it must resume on the caller's core), with a cancellation racing the start.
-    /// Ran: exactly once, on its target, saw the caller's write, its write and result seen by the awaiter. Canceled:
-    /// the function never ran, and never runs later (the record's id is retired, a late run sees it).
-    /// </summary>
-    private async ValueTask OpAwait()
+    public Primitive Kind => Primitive.Await;
+
+    /// <summary>Awaits even from an outside thread (its continuations then run on the thread pool).</summary>
+    public bool MayAwait => true;
+
+    public async ValueTask Execute(InvokerContext context, bool blocking)
     {
-        var st = _stats[(int)Primitive.Await];
+        var st = context.Stats(Primitive.Await);
         st.Attempts++;
-        var target = PickCore();
-        var r = _pool.Take();
-        var id = NextId();
+        var target = context.PickCore();
+        var r = context.Pool.Take();
+        var id = context.NextId();
         r.Begin(Primitive.Await, id);
         r.Intended = target;
         r.Wait = true;
         Request.Set(r.ExpectedBits, target);
-        var sendTo = Engine.Sabotage == Sabotage.WrongCore && _n > 1 ? (target + 1) % _n : target;
-        if (Engine.Sabotage != Sabotage.SkipIn)
+        var sendTo = context.Sabotage == Sabotage.WrongCore && context.CoreCount > 1 ? (target + 1) % context.CoreCount : target;
+        if (context.Sabotage != Sabotage.SkipIn)
         {
             r.In = 1; // plain: the call's push publishes it (O2)
         }
 
-        var home = _set.CurrentCore;
-        var withResult = _rng.OneIn(2);
-        var x = _rng.Next(10);
+        var home = context.Set.CurrentCore;
+        var withResult = context.Random.OneIn(2);
+        var x = context.Random.Next(10);
         var mode = x switch
         {
             < 3 => CancelMode.None,
@@ -69,13 +73,7 @@ internal sealed partial class Invoker
             }
             else
             {
-                if (!_cts.TryReset())
-                {
-                    _cts.Dispose(); // cancelled, and its call is over: nothing else holds it
-                    _cts = new CancellationTokenSource();
-                }
-
-                cts = _cts;
+                cts = context.ReusableCancellation();
             }
 
             token = cts.Token;
@@ -85,12 +83,12 @@ internal sealed partial class Invoker
             }
         }
 
-        if (mode is CancelMode.RightAfter or CancelMode.OtherThread && sendTo != home && _rng.OneIn(2))
+        if (mode is CancelMode.RightAfter or CancelMode.OtherThread && sendTo != home && context.Random.OneIn(2))
         {
             // Keep the target busy for a moment, so the cancellation lands while the call is queued behind this.
             try
             {
-                _set.Post(sendTo, Functions.Block, 2 + _rng.Next(40));
+                context.Set.Post(sendTo, Functions.Block, 2 + context.Random.Next(40));
             }
             catch (CoreOfflineException)
             {
@@ -98,21 +96,21 @@ internal sealed partial class Invoker
             }
         }
 
-        var g = _hot.Begin();
+        var g = context.Hotplug.Begin();
         var t0 = Stopwatch.GetTimestamp();
         ValueTask<long> withValue = default;
         ValueTask withoutValue = default;
         if (withResult)
         {
-            withValue = _set.InvokeAsync(sendTo, Functions.AwaitRunWithResult, (r, id), token);
+            withValue = context.Set.InvokeAsync(sendTo, Functions.AwaitRunWithResult, (r, id), token);
         }
         else
         {
-            withoutValue = _set.InvokeAsync(sendTo, Functions.AwaitRun, (r, id), token);
+            withoutValue = context.Set.InvokeAsync(sendTo, Functions.AwaitRun, (r, id), token);
         }
 
-        var known = _hot.IsOnline(sendTo);
-        var stable = _hot.Stable(g);
+        var known = context.Hotplug.IsOnline(sendTo);
+        var stable = context.Hotplug.Stable(g);
         if (mode == CancelMode.RightAfter)
         {
             cts!.Cancel();
@@ -123,7 +121,7 @@ internal sealed partial class Invoker
             {
                 FunctionDelay.Spin(s.Spin);
                 s.Source.Cancel();
-            }, (Source: cts!, Spin: (double)_rng.Next(30)), preferLocal: false);
+            }, (Source: cts!, Spin: (double)context.Random.Next(30)), preferLocal: false);
         }
 
         var ran = false;
@@ -146,7 +144,7 @@ internal sealed partial class Invoker
         {
             if (ex.CancellationToken != token)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"await request {id}: canceled with a token that is not its own");
+                context.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"await request {id}: canceled with a token that is not its own");
             }
         }
         catch (CoreOfflineException ex) when (ex.Core == sendTo)
@@ -155,10 +153,10 @@ internal sealed partial class Invoker
         }
 
         var t1 = Stopwatch.GetTimestamp();
-        var after = _set.CurrentCore;
+        var after = context.Set.CurrentCore;
         if (after != home)
         {
-            Engine.Violations.Add(ViolationKind.ResumedElsewhere, Primitive.Await,
+            context.Violations.Add(ViolationKind.ResumedElsewhere, Primitive.Await,
                 $"await request {id} from {(home < 0 ? "a thread outside the set" : $"core {home}'s task context")} resumed on {(after < 0 ? "a thread outside the set" : $"core {after}")}");
         }
 
@@ -174,11 +172,11 @@ internal sealed partial class Invoker
         if (ran)
         {
             st.Ok++;
-            st.Latency.Record(Engine.Nanoseconds(t1 - t0));
-            Accepted++;
+            st.Latency.Record(context.Nanoseconds(t1 - t0));
+            context.Accepted++;
             if (mode == CancelMode.Before)
             {
-                Engine.Violations.Add(ViolationKind.RanAfterCancel, Primitive.Await, $"await request {id}: its token was cancelled before the call, yet it ran");
+                context.Violations.Add(ViolationKind.RanAfterCancel, Primitive.Await, $"await request {id}: its token was cancelled before the call, yet it ran");
             }
             else if (mode is CancelMode.RightAfter or CancelMode.OtherThread)
             {
@@ -187,15 +185,15 @@ internal sealed partial class Invoker
 
             if (stable && !known)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"InvokeAsync to core {sendTo} ran while the core was offline");
+                context.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"InvokeAsync to core {sendTo} ran while the core was offline");
             }
 
             if (withResult && result != Functions.AwaitResult(id, r.RanOn))
             {
-                Engine.Violations.Add(ViolationKind.MissedFunctionWrite, Primitive.Await, $"await request {id}: the task's result {result} is not its function's ({Functions.AwaitResult(id, r.RanOn)})");
+                context.Violations.Add(ViolationKind.MissedFunctionWrite, Primitive.Await, $"await request {id}: the task's result {result} is not its function's ({Functions.AwaitResult(id, r.RanOn)})");
             }
 
-            FinishWait(r, 1); // the countdown (the run happened before the completion) and the function's out-flag
+            context.FinishWait(r, 1); // the countdown (the run happened before the completion) and the function's out-flag
             return;
         }
 
@@ -204,7 +202,7 @@ internal sealed partial class Invoker
             st.Offline++;
             if (stable && known)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"InvokeAsync to core {sendTo} answered offline while the core was online");
+                context.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"InvokeAsync to core {sendTo} answered offline while the core was online");
             }
         }
         else
@@ -217,14 +215,14 @@ internal sealed partial class Invoker
 
             if (mode == CancelMode.None || mode == CancelMode.Never)
             {
-                Engine.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"await request {id}: ended canceled though its token never fired");
+                context.Violations.Add(ViolationKind.WrongAnswer, Primitive.Await, $"await request {id}: ended canceled though its token never fired");
             }
 
-            if (Engine.Sabotage == Sabotage.RunCancelled && sendTo != home)
+            if (context.Sabotage == Sabotage.RunCancelled && sendTo != home)
             {
                 try
                 {
-                    _set.Post(sendTo, Functions.AwaitRun, (r, id)); // the late run a correct core never makes
+                    context.Set.Post(sendTo, Functions.AwaitRun, (r, id)); // the late run a correct core never makes
                 }
                 catch (CoreOfflineException)
                 {
@@ -235,9 +233,9 @@ internal sealed partial class Invoker
 
         if (runBits != 0)
         {
-            Engine.Violations.Add(ViolationKind.RanAfterCancel, Primitive.Await, $"await request {id}: its task ended {(offline ? "offline" : "canceled")}, yet its function ran on core {r.RanOn}");
+            context.Violations.Add(ViolationKind.RanAfterCancel, Primitive.Await, $"await request {id}: its task ended {(offline ? "offline" : "canceled")}, yet its function ran on core {r.RanOn}");
         }
 
-        RecycleLocal(r);
+        context.RecycleLocal(r);
     }
 }

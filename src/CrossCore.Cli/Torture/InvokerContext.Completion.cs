@@ -2,19 +2,20 @@ using System.Numerics;
 
 namespace CrossCore.Cli.Torture;
 
-// Completion and recycling: one family of the invoker's primitives (the class and its loops: Invoker.cs).
-internal sealed partial class Invoker
+// The checks a request's outcome goes through, its completion and recycling, and the final audit (the context's
+// state: InvokerContext.cs).
+internal sealed partial class InvokerContext
 {
     /// <summary>
     /// A waiting call must return soon after its function finished: the release wakes the waiter (O7, §5.6). One
     /// that returns long after slept through its wake-up and was rescued by a timeout (a lost wake-up).
     /// </summary>
-    private void CheckWokenAfterFunction(Request r, long returned)
+    public void CheckWokenAfterFunction(Request r, long returned)
     {
         var finished = r.FinishedAt; // written before the release this wait acquired (O4)
-        if (finished != 0 && returned - finished > Engine.WakeSlackTicks && r.RanOn != _set.CurrentCore)
+        if (finished != 0 && returned - finished > WakeSlackTicks && r.RanOn != Set.CurrentCore)
         {
-            Engine.Violations.Add(ViolationKind.LostWakeup, r.Primitive,
+            Violations.Add(ViolationKind.LostWakeup, r.Primitive,
                 $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {TortureEngine.Milliseconds(returned - finished):F0} ms after the function had finished (the release did not wake it; a timeout did)");
         }
     }
@@ -23,24 +24,23 @@ internal sealed partial class Invoker
     /// A no-wait call waits only until the sender's previous no-wait call to that core has been dequeued (C1); if it
     /// returned long after that descriptor's release, the release did not wake it (§5.6).
     /// </summary>
-    private void CheckWokenAfterNoWaitRelease(Primitive p, int core, long called, long returned)
+    public void CheckWokenAfterNoWaitRelease(Primitive p, int core, long called, long returned)
     {
-        if (returned - called <= Engine.WakeSlackTicks)
+        if (returned - called <= WakeSlackTicks)
         {
             return;
         }
 
         var released = Volatile.Read(ref NoWaitReleasedAt[core]); // written by that core when the previous no-wait call ran
-        if (released > called && returned - released > Engine.WakeSlackTicks)
+        if (released > called && returned - released > WakeSlackTicks)
         {
-            Engine.Violations.Add(ViolationKind.LostWakeup, p,
+            Violations.Add(ViolationKind.LostWakeup, p,
                 $"a no-wait call to core {core} waited for the sender's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
         }
     }
 
-    /// <summary>A waiting request returned: every expected run must be done, and its writes visible (O4).</summary>
     /// <summary>The accounting shared by the masked primitives: counts the outcome, then waits for or releases the record.</summary>
-    private void CompleteMasked(Request r, PrimitiveStats st, int expected, bool wait)
+    public void CompleteMasked(Request r, PrimitiveStats st, int expected, bool wait)
     {
         Accepted += expected;
         if (expected > 0)
@@ -62,12 +62,13 @@ internal sealed partial class Invoker
         }
     }
 
-    private void FinishWait(Request r, int expected)
+    /// <summary>A waiting request returned: every expected run must be done, and its writes visible (O4).</summary>
+    public void FinishWait(Request r, int expected)
     {
         var left = Interlocked.Add(ref r.Remaining, expected - Request.Bias);
         if (left > 0)
         {
-            Engine.Violations.Add(ViolationKind.Lost, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: the wait returned before {left} of its {expected} runs happened");
+            Violations.Add(ViolationKind.Lost, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: the wait returned before {left} of its {expected} runs happened");
         }
 
         CheckFinished(r);
@@ -80,21 +81,21 @@ internal sealed partial class Invoker
                     var core = (w << 6) + BitOperations.TrailingZeroCount(bits);
                     if (OutByCore[core] != r.Id)
                     {
-                        Engine.Violations.Add(ViolationKind.MissedFunctionWrite, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: after the wait the caller did not see core {core}'s write");
+                        Violations.Add(ViolationKind.MissedFunctionWrite, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: after the wait the caller did not see core {core}'s write");
                     }
                 }
             }
         }
         else if (r.Out != 1)
         {
-            Engine.Violations.Add(ViolationKind.MissedFunctionWrite, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: after the wait the caller did not see the function's out-flag (scftorture's stnmoe)");
+            Violations.Add(ViolationKind.MissedFunctionWrite, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: after the wait the caller did not see the function's out-flag (scftorture's stnmoe)");
         }
 
         RecycleLocal(r);
     }
 
     /// <summary>A no-wait request returned: add the expected runs to the countdown; finalize if they all happened.</summary>
-    private void Release(Request r, int expected)
+    public void Release(Request r, int expected)
     {
         if (Interlocked.Add(ref r.Remaining, expected - Request.Bias) == 0) // full fence: publishes Expected/Chosen to the finalizer
         {
@@ -107,7 +108,7 @@ internal sealed partial class Invoker
     {
         CheckFinished(r);
         r.Reset();
-        _pool.ReturnShared(r);
+        Pool.ReturnShared(r);
     }
 
     private void CheckFinished(Request r)
@@ -120,20 +121,20 @@ internal sealed partial class Invoker
                 if (extra != 0)
                 {
                     var core = (w << 6) + BitOperations.TrailingZeroCount(extra);
-                    Engine.Violations.Add(ViolationKind.WrongAnswer, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: core {core} ran it, but it was offline (or the caller's own) during the call");
+                    Violations.Add(ViolationKind.WrongAnswer, r.Primitive, $"{r.Primitive.Name()} request {r.Id}: core {core} ran it, but it was offline (or the caller's own) during the call");
                 }
             }
         }
         else if (r.Primitive == Primitive.Any && r.RanOn != r.Chosen)
         {
-            Engine.Violations.Add(ViolationKind.WrongCore, Primitive.Any, $"any request {r.Id}: InvokeAny reported core {r.Chosen} but the function ran on core {r.RanOn}");
+            Violations.Add(ViolationKind.WrongCore, Primitive.Any, $"any request {r.Id}: InvokeAny reported core {r.Chosen} but the function ran on core {r.RanOn}");
         }
     }
 
-    private void RecycleLocal(Request r)
+    public void RecycleLocal(Request r)
     {
         r.Reset();
-        _pool.ReturnLocal(r);
+        Pool.ReturnLocal(r);
     }
 
     /// <summary>This invoker's own deferred works (synced in the final flush).</summary>
@@ -166,12 +167,12 @@ internal sealed partial class Invoker
                 s.Verify(final: true);
                 if (s.Descriptor?.IsInFlight == true || s.Work?.IsBusy == true)
                 {
-                    Engine.Violations.Add(ViolationKind.Lost, s.Primitive, s.Describe("still claimed after the final drain (an accepted request never ran)"));
+                    Violations.Add(ViolationKind.Lost, s.Primitive, s.Describe("still claimed after the final drain (an accepted request never ran)"));
                 }
             }
         }
 
-        foreach (var r in _pool.All)
+        foreach (var r in Pool.All)
         {
             var phase = Volatile.Read(ref r.Phase);
             if (phase == Request.PhaseActive)
@@ -182,7 +183,7 @@ internal sealed partial class Invoker
                     ran += BitOperations.PopCount(word);
                 }
 
-                Engine.Violations.Add(ViolationKind.Lost, r.Primitive, $"{r.Primitive.Name()} request {r.Id} of invoker {Index} never completed: {ran} runs, countdown {r.Remaining - Request.Bias:+0;-0} (an accepted request was never run)");
+                Violations.Add(ViolationKind.Lost, r.Primitive, $"{r.Primitive.Name()} request {r.Id} of invoker {Index} never completed: {ran} runs, countdown {r.Remaining - Request.Bias:+0;-0} (an accepted request was never run)");
             }
         }
 
