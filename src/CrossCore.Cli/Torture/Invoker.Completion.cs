@@ -20,22 +20,40 @@ internal sealed partial class Invoker
     }
 
     /// <summary>
-    /// A no-wait call waits only until the sender's previous no-wait call to that core has been dequeued (C1); if it
-    /// returned long after that descriptor's release, the release did not wake it (§5.6).
+    /// A no-wait call waits only until its thread's previous use of the descriptor to that core has been dequeued (C1;
+    /// that use may be another invoker's on the same thread). If it returned long after that release, either the
+    /// release did not wake it (§5.6) or the machine did not run it: the thread's scheduler accounting tells which.
+    /// A sender that slept after the release missed its wake-up; one that was runnable and waited for a CPU was starved.
     /// </summary>
-    private void CheckWokenAfterNoWaitRelease(Primitive p, int core, long called, long returned)
+    private void CheckWokenAfterNoWaitRelease(Primitive p, NoWaitAttempt attempt, long returned)
     {
-        if (returned - called <= Engine.WakeSlackTicks)
+        if (!attempt.MayWait || returned - attempt.StartedAt <= Engine.WakeSlackTicks)
         {
             return;
         }
 
-        var released = Volatile.Read(ref NoWaitReleasedAt[core]); // written by that core when the previous no-wait call ran
-        if (released > called && returned - released > Engine.WakeSlackTicks)
+        if (!attempt.Track.TryGetReleasedAt(attempt.Core, attempt.PreviousUse, out var released) || returned - released <= Engine.WakeSlackTicks)
         {
-            Engine.Violations.Add(ViolationKind.LostWakeup, p,
-                $"a no-wait call to core {core} waited for the sender's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
+            return; // the use it waited for was released late, or its release is not recorded yet (it is recent)
         }
+
+        var late = returned - released;
+        var slept = "";
+        if (attempt.Measured && attempt.Track.Sched is { } sched && sched.TryRead(out var now))
+        {
+            var wall = Engine.Nanoseconds(System.Diagnostics.Stopwatch.GetTimestamp() - attempt.StartedAt);
+            var sleptAfter = SchedSample.SleptNs(attempt.Baseline, now, wall) - Engine.Nanoseconds(Math.Max(0, released - attempt.StartedAt));
+            if (sleptAfter * 2 < Engine.Nanoseconds(Engine.WakeSlackTicks))
+            {
+                Engine.CountStarvedWait(late); // awake (running or runnable) after the release: starved, not asleep
+                return;
+            }
+
+            slept = $" (it slept at least {sleptAfter / 1_000_000} ms of that)";
+        }
+
+        Engine.Violations.Add(ViolationKind.LostWakeup, p,
+            $"a no-wait call to core {attempt.Core} waited for its thread's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(late):F0} ms after that call's descriptor was released{slept}: nothing woke the waiting sender (§5.6)");
     }
 
     /// <summary>A waiting request returned: every expected run must be done, and its writes visible (O4).</summary>

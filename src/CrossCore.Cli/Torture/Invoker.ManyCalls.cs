@@ -21,10 +21,13 @@ internal sealed partial class Invoker
             r.In = 1;
         }
 
+        var track = wait ? null : NoWaitTrack.ForCurrentThread(Engine);
+        r.NoWaitTrack = track;
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        var count = wait ? _set.InvokeMany(r.Mask, Functions.RequestRunOnCore, r) : _set.PostMany(r.Mask, Functions.RequestRunOnCore, r);
+        var count = wait ? _set.InvokeMany(r.Mask, Functions.RequestRunOnCore, r) : _set.PostMany(r.Mask, Functions.RequestRunOnCore, r, _queuedTo);
         var t1 = Stopwatch.GetTimestamp();
+        CountDescriptorUses(track);
 
         // Which cores had to run it: the mask's online cores, except the caller's own, if nothing changed meanwhile.
         var expected = 0;
@@ -92,12 +95,15 @@ internal sealed partial class Invoker
             r.In = 1;
         }
 
+        var track = wait ? null : NoWaitTrack.ForCurrentThread(Engine);
+        r.NoWaitTrack = track;
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
         var count = wait
             ? _set.InvokeOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r)
-            : _set.PostOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r);
+            : _set.PostOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r, _queuedTo);
         var t1 = Stopwatch.GetTimestamp();
+        CountDescriptorUses(track);
         var offlineAsked = 0UL;
         var expected = 0;
         for (var w = 0; w < r.ExpectedBits.Length; w++)
@@ -118,6 +124,20 @@ internal sealed partial class Invoker
 
         st.Latency.Record(Engine.Nanoseconds(t1 - t0));
         CompleteMasked(r, st, expected, wait);
+    }
+
+    /// <summary>A no-wait many-call queued through this thread's descriptor to each core it reports (C1's uses).</summary>
+    private void CountDescriptorUses(NoWaitTrack? track)
+    {
+        if (track is null)
+        {
+            return;
+        }
+
+        foreach (var core in _queuedTo)
+        {
+            track.Claimed(core); // skips the caller's own core: its share ran inline
+        }
     }
 
     private void OpAny()

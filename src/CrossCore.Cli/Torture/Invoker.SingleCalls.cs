@@ -22,7 +22,10 @@ internal sealed partial class Invoker
             r.In = 1; // plain: the call's push publishes it (O2); scftorture's scfc_in
         }
 
+        var track = wait ? null : NoWaitTrack.ForCurrentThread(Engine);
+        r.NoWaitTrack = track;
         var g = _hot.Begin();
+        var attempt = track?.Begin(sendTo) ?? default;
         var t0 = Stopwatch.GetTimestamp();
         var result = TortureCalls.Single(_set, sendTo, Functions.RequestRun, r, wait);
         var t1 = Stopwatch.GetTimestamp();
@@ -45,7 +48,8 @@ internal sealed partial class Invoker
             }
             else
             {
-                CheckWokenAfterNoWaitRelease(p, sendTo, t0, t1);
+                track!.Claimed(sendTo);
+                CheckWokenAfterNoWaitRelease(p, attempt, t1);
                 Release(r, 1);
             }
         }
@@ -80,7 +84,10 @@ internal sealed partial class Invoker
         }
 
         var completion = blocking ? default : r.AsValueTask();
+        var track = NoWaitTrack.ForCurrentThread(Engine);
+        r.NoWaitTrack = track;
         var g = _hot.Begin();
+        var attempt = track.Begin(target);
         var t0 = Stopwatch.GetTimestamp();
         var result = TortureCalls.Single(_set, target, Functions.RequestRun, r, wait: false);
         var returned = Stopwatch.GetTimestamp();
@@ -88,7 +95,8 @@ internal sealed partial class Invoker
         var stable = _hot.Stable(g);
         if (result == CallResult.Ok)
         {
-            CheckWokenAfterNoWaitRelease(Primitive.SingleRpc, target, t0, returned);
+            track.Claimed(target);
+            CheckWokenAfterNoWaitRelease(Primitive.SingleRpc, attempt, returned);
             if (blocking)
             {
                 var spin = default(SpinWait);

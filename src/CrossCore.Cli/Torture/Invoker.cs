@@ -23,6 +23,7 @@ internal sealed partial class Invoker : IDisposable
     private readonly List<(SharedDescriptor Descriptor, RacerSide Side)> _raceDescriptors = [];
     private readonly List<(SharedWork Work, RacerSide Side)> _raceWorks = [];
     private readonly List<Request> _limbo = [];
+    private readonly CoreMask _queuedTo = new(); // the cores a no-wait many-call queued to (its descriptor uses)
     private readonly Func<Task> _chunk;
     private Rng _rng;
     private long _seq;
@@ -51,7 +52,6 @@ internal sealed partial class Invoker : IDisposable
         _ownDeferred = new OwnSlot?[_n];
         _ownLazy = new OwnSlot?[_n];
         OutByCore = new long[_n];
-        NoWaitReleasedAt = new long[_n];
         _chunk = ChunkAsync;
     }
 
@@ -70,9 +70,6 @@ internal sealed partial class Invoker : IDisposable
 
     /// <summary>Per-core <c>out</c> slots of multi-core waiting calls: the function writes the request id.</summary>
     public readonly long[] OutByCore;
-
-    /// <summary>When this invoker's latest no-wait request to each core started running (its descriptor's release).</summary>
-    public readonly long[] NoWaitReleasedAt;
 
     public bool Finished { get; private set; }
 
