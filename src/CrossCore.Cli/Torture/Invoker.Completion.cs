@@ -7,23 +7,23 @@ internal sealed partial class Invoker
 {
     /// <summary>
     /// A waiting call must return soon after its function finished: the release wakes the waiter (O7, §5.6). One
-    /// that returns long after slept through its wake-up and was rescued by a timeout (a lost wake-up).
+    /// that returned long after either slept through its wake-up and was rescued by a timeout (a lost wake-up), or
+    /// was not run by the machine (<see cref="AwakeAfter"/> tells which).
     /// </summary>
     private void CheckWokenAfterFunction(Request r, long returned)
     {
         var finished = r.FinishedAt; // written before the release this wait acquired (O4)
-        if (finished != 0 && returned - finished > Engine.WakeSlackTicks && r.RanOn != _set.CurrentCore)
+        if (finished != 0 && returned - finished > Engine.WakeSlackTicks && r.RanOn != _set.CurrentCore && !AwakeAfter(finished, returned, out var slept))
         {
             Engine.Violations.Add(ViolationKind.LostWakeup, r.Primitive,
-                $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {TortureEngine.Milliseconds(returned - finished):F0} ms after the function had finished (the release did not wake it; a timeout did)");
+                $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {TortureEngine.Milliseconds(returned - finished):F0} ms after the function had finished{slept} (the release did not wake it; a timeout did)");
         }
     }
 
     /// <summary>
     /// A no-wait call waits only until its thread's previous use of the descriptor to that core has been dequeued (C1;
     /// that use may be another invoker's on the same thread). If it returned long after that release, either the
-    /// release did not wake it (§5.6) or the machine did not run it: the thread's scheduler accounting tells which.
-    /// A sender that slept after the release missed its wake-up; one that was runnable and waited for a CPU was starved.
+    /// release did not wake it (§5.6) or the machine did not run it (<see cref="AwakeAfter"/> tells which).
     /// </summary>
     private void CheckWokenAfterNoWaitRelease(Primitive p, NoWaitAttempt attempt, long returned)
     {
@@ -37,23 +37,39 @@ internal sealed partial class Invoker
             return; // the use it waited for was released late, or its release is not recorded yet (it is recent)
         }
 
-        var late = returned - released;
-        var slept = "";
-        if (attempt.Measured && attempt.Track.Sched is { } sched && sched.TryRead(out var now))
+        if (!AwakeAfter(released, returned, out var slept))
         {
-            var wall = Engine.Nanoseconds(System.Diagnostics.Stopwatch.GetTimestamp() - attempt.StartedAt);
-            var sleptAfter = SchedSample.SleptNs(attempt.Baseline, now, wall) - Engine.Nanoseconds(Math.Max(0, released - attempt.StartedAt));
-            if (sleptAfter * 2 < Engine.Nanoseconds(Engine.WakeSlackTicks))
-            {
-                Engine.CountStarvedWait(late); // awake (running or runnable) after the release: starved, not asleep
-                return;
-            }
+            Engine.Violations.Add(ViolationKind.LostWakeup, p,
+                $"a no-wait call to core {attempt.Core} waited for its thread's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(returned - released):F0} ms after that call's descriptor was released{slept}: nothing woke the waiting sender (§5.6)");
+        }
+    }
 
-            slept = $" (it slept at least {sleptAfter / 1_000_000} ms of that)";
+    /// <summary>
+    /// A waiter returned more than the slack after the release it waited for (at <paramref name="released"/>). True if
+    /// its thread was awake all but a fraction of that time (running, or runnable and waiting for a CPU): starved by the
+    /// machine, counted, not a violation. False if it slept through half the slack or more after the release (a lost
+    /// wake-up; <paramref name="slept"/> then says how long), or if the thread's accounting is not available.
+    /// </summary>
+    private bool AwakeAfter(long released, long returned, out string slept)
+    {
+        slept = "";
+        var samples = SenderThread.ForCurrentThread(Engine).Samples;
+        if (samples is null || !samples.TryReadNow(out var now, out var nowAt) || !samples.TryFindBaseline(released, nowAt, out var baseline, out var baselineAt))
+        {
+            return false;
         }
 
-        Engine.Violations.Add(ViolationKind.LostWakeup, p,
-            $"a no-wait call to core {attempt.Core} waited for its thread's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(late):F0} ms after that call's descriptor was released{slept}: nothing woke the waiting sender (§5.6)");
+        // Sleep in [baselineAt, nowAt], less what of it came before the release (the legitimate wait): a lower bound of
+        // the sleep after the release.
+        var sleptAfter = SchedSample.SleptNs(baseline, now, Engine.Nanoseconds(nowAt - baselineAt)) - Engine.Nanoseconds(Math.Max(0, released - baselineAt));
+        if (sleptAfter * 2 < Engine.Nanoseconds(Engine.WakeSlackTicks))
+        {
+            Engine.CountStarvedWait(returned - released);
+            return true;
+        }
+
+        slept = $" (it slept at least {sleptAfter / 1_000_000} ms of that)";
+        return false;
     }
 
     /// <summary>A waiting request returned: every expected run must be done, and its writes visible (O4).</summary>

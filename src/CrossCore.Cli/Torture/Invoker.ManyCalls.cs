@@ -21,8 +21,8 @@ internal sealed partial class Invoker
             r.In = 1;
         }
 
-        var track = wait ? null : NoWaitTrack.ForCurrentThread(Engine);
-        r.NoWaitTrack = track;
+        var track = wait ? null : SenderThread.ForCurrentThread(Engine);
+        r.Sender = track;
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
         var count = wait ? _set.InvokeMany(r.Mask, Functions.RequestRunOnCore, r) : _set.PostMany(r.Mask, Functions.RequestRunOnCore, r, _queuedTo);
@@ -95,8 +95,8 @@ internal sealed partial class Invoker
             r.In = 1;
         }
 
-        var track = wait ? null : NoWaitTrack.ForCurrentThread(Engine);
-        r.NoWaitTrack = track;
+        var track = wait ? null : SenderThread.ForCurrentThread(Engine);
+        r.Sender = track;
         var g = _hot.Begin();
         var t0 = Stopwatch.GetTimestamp();
         var count = wait
@@ -127,7 +127,7 @@ internal sealed partial class Invoker
     }
 
     /// <summary>A no-wait many-call queued through this thread's descriptor to each core it reports (C1's uses).</summary>
-    private void CountDescriptorUses(NoWaitTrack? track)
+    private void CountDescriptorUses(SenderThread? track)
     {
         if (track is null)
         {

@@ -22,8 +22,8 @@ internal sealed partial class Invoker
             r.In = 1; // plain: the call's push publishes it (O2); scftorture's scfc_in
         }
 
-        var track = wait ? null : NoWaitTrack.ForCurrentThread(Engine);
-        r.NoWaitTrack = track;
+        var track = wait ? null : SenderThread.ForCurrentThread(Engine);
+        r.Sender = track;
         var g = _hot.Begin();
         var attempt = track?.Begin(sendTo) ?? default;
         var t0 = Stopwatch.GetTimestamp();
@@ -84,8 +84,8 @@ internal sealed partial class Invoker
         }
 
         var completion = blocking ? default : r.AsValueTask();
-        var track = NoWaitTrack.ForCurrentThread(Engine);
-        r.NoWaitTrack = track;
+        var track = SenderThread.ForCurrentThread(Engine);
+        r.Sender = track;
         var g = _hot.Begin();
         var attempt = track.Begin(target);
         var t0 = Stopwatch.GetTimestamp();

@@ -106,6 +106,7 @@ internal sealed partial class Invoker : IDisposable
     public void RunOutside()
     {
         var gapTicks = (long)(Engine.Options.OutsideGap.TotalSeconds * Stopwatch.Frequency);
+        _ = SenderThread.ForCurrentThread(Engine); // registers this thread with the sampler before its first wait
         try
         {
             while (Engine.ShouldContinue(this))
@@ -168,6 +169,7 @@ internal sealed partial class Invoker : IDisposable
     /// <summary>A chunk of requests in task context on the home core; returns when the core goes offline.</summary>
     private async Task ChunkAsync()
     {
+        _ = SenderThread.ForCurrentThread(Engine); // this core's thread: registered with the sampler before its first wait
         for (var n = 1; n <= ChunkSize && Engine.ShouldContinue(this) && _set.IsOnline(HomeCore); n++)
         {
             var p = Engine.Options.Weights.Pick(ref _rng);

@@ -77,7 +77,7 @@ internal sealed class Request : IValueTaskSource
     public int NestedRuns;
 
     /// <summary>A no-wait call's sender thread: the function records the release of that thread's descriptor there.</summary>
-    public NoWaitTrack? NoWaitTrack;
+    public SenderThread? Sender;
 
     /// <summary>When the function finished (written before a sync call's release, so the waiter sees it, O4).</summary>
     public long FinishedAt;
@@ -133,7 +133,7 @@ internal sealed class Request : IValueTaskSource
         RanOn = -1;
         Done = 0;
         NestedRuns = 0;
-        NoWaitTrack = null;
+        Sender = null;
         if (UseValueTask)
         {
             _completion.Reset();

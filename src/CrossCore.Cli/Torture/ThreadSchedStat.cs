@@ -50,7 +50,7 @@ internal sealed class ThreadSchedStat : IDisposable
         {
             length = RandomAccess.Read(_file, _buffer, 0);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             return false;
         }

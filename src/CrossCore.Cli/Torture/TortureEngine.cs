@@ -81,6 +81,9 @@ internal sealed class TortureEngine : IDisposable
 
     public ViolationLog Violations { get; }
 
+    /// <summary>Samples the invoker threads' scheduler accounting while the invokers run (Linux), else null.</summary>
+    public SchedSampler? Sampler { get; private set; }
+
     public StuckCallLog StuckCalls { get; }
 
     public Invoker[] Invokers { get; private set; } = [];
@@ -131,6 +134,7 @@ internal sealed class TortureEngine : IDisposable
             Name = "torture",
         });
 
+        Sampler = OperatingSystem.IsLinux() ? new SchedSampler() : null;
         var invokers = new List<Invoker>();
         for (var c = 0; c < CoreInvokers; c++)
         {
@@ -254,6 +258,7 @@ internal sealed class TortureEngine : IDisposable
 
             Task.WaitAll([.. _coreDrivers]);
             _endTicks = Stopwatch.GetTimestamp();
+            Sampler?.Dispose(); // the invokers have ended: nothing judges a late return any more
             Progress();
 
             _phase = "stopping hotplug";

@@ -13,7 +13,7 @@ public sealed class NoWaitCheckTests
     [Fact]
     public void A_no_wait_call_is_judged_by_its_threads_previous_use_of_the_descriptor_even_when_another_invoker_made_it()
     {
-        var track = new NoWaitTrack(engine: null, cores: 2, ownCore: -1);
+        var track = new SenderThread(engine: null, cores: 2, ownCore: -1);
 
         // Invoker A's post to core 1 (use 1) runs and is released at t = 100.
         Assert.False(track.Begin(1).MayWait);
@@ -45,7 +45,7 @@ public sealed class NoWaitCheckTests
     [Fact]
     public void A_post_to_the_callers_own_core_uses_no_descriptor_and_never_waits()
     {
-        var track = new NoWaitTrack(engine: null, cores: 2, ownCore: 0);
+        var track = new SenderThread(engine: null, cores: 2, ownCore: 0);
         track.Claimed(0); // ran inline (C6): not a use
         Assert.False(track.Begin(0).MayWait);
         Assert.False(track.TryGetReleasedAt(0, 1, out _));

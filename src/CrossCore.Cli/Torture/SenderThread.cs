@@ -1,86 +1,64 @@
 namespace CrossCore.Cli.Torture;
 
 /// <summary>
-/// The torture's account of one sender thread's posting descriptors. The library keeps one per thread and target core
-/// (C1, <see cref="CoreSet.Post{TState}(int, Action{TState}, TState)"/>), and a thread's posts, many-posts and
-/// each-posts to a core all go through it. Several invokers share it when they run as task-context work on one
-/// core's thread, so a no-wait call may wait for another invoker's call: the release it waits for is the thread's
-/// previous use of the descriptor, which is what this records (per thread, not per invoker).
+/// The torture's record of one sender thread (an outside invoker's thread, or a core's thread that runs task-context
+/// invokers): its posting descriptors' uses, and its scheduler samples (<see cref="ThreadSamples"/>) to judge a late
+/// return by. The library keeps one posting descriptor per thread and target core (C1,
+/// <see cref="CoreSet.Post{TState}(int, Action{TState}, TState)"/>), and a thread's posts, many-posts and each-posts to
+/// a core all go through it. Several invokers share it when they run as task-context work on one core's thread, so a
+/// no-wait call may wait for another invoker's call: the release it waits for is the thread's previous use of the
+/// descriptor, which is what this records (per thread, not per invoker).
 /// </summary>
 /// <remarks>
 /// The sender counts its uses (<see cref="Claimed"/>); the target core's function counts the releases it follows and
 /// stamps their time (<see cref="RecordRelease"/>). A call made after <c>k</c> uses can only wait for use <c>k</c>.
 /// </remarks>
-internal sealed class NoWaitTrack
+internal sealed class SenderThread
 {
     [ThreadStatic]
-    private static NoWaitTrack? t_current;
+    private static SenderThread? t_current;
 
     private readonly long[] _uses;       // uses of the descriptor to each core; written only by the owning thread
     private readonly long[] _releases;   // releases of each core's descriptor; written only by that core's thread
     private readonly long[] _releasedAt; // per core, two slots: use n's release time at [2 * core + (n & 1)]
-    private ThreadSchedStat? _sched;
-    private bool _schedOpened;
 
-    public NoWaitTrack(TortureEngine? engine, int cores, int ownCore)
+    public SenderThread(TortureEngine? engine, int cores, int ownCore, ThreadSamples? samples = null)
     {
         Engine = engine;
         OwnCore = ownCore;
+        Samples = samples;
         _uses = new long[cores];
         _releases = new long[cores];
         _releasedAt = new long[cores * 2];
     }
 
-    /// <summary>The run this track belongs to.</summary>
+    /// <summary>The run this record belongs to.</summary>
     public TortureEngine? Engine { get; }
 
-    /// <summary>The owning thread's core, or -1 (a post to it runs inline and uses no descriptor, C6).</summary>
+    /// <summary>The thread's core, or -1 (a post to it runs inline and uses no descriptor, C6).</summary>
     public int OwnCore { get; }
 
-    /// <summary>The owning thread's scheduler accounting, or null where the OS gives none (opened on first use).</summary>
-    public ThreadSchedStat? Sched
-    {
-        get
-        {
-            if (!_schedOpened)
-            {
-                _schedOpened = true;
-                _sched = ThreadSchedStat.OpenForCurrentThread();
-            }
+    /// <summary>The thread's scheduler samples, or null where the OS gives none.</summary>
+    public ThreadSamples? Samples { get; }
 
-            return _sched;
-        }
-    }
-
-    /// <summary>The calling thread's track for <paramref name="engine"/>'s run.</summary>
-    public static NoWaitTrack ForCurrentThread(TortureEngine engine)
+    /// <summary>The calling thread's record for <paramref name="engine"/>'s run (registers it with the run's sampler).</summary>
+    public static SenderThread ForCurrentThread(TortureEngine engine)
     {
         var track = t_current;
         if (track is null || track.Engine != engine)
         {
-            track?._sched?.Dispose();
-            t_current = track = new NoWaitTrack(engine, engine.CoreCount, engine.Set.CurrentCore);
+            t_current = track = new SenderThread(engine, engine.CoreCount, engine.Set.CurrentCore, engine.Sampler?.Register());
         }
 
         return track;
     }
 
-    /// <summary>
-    /// Just before a no-wait call to <paramref name="core"/>: which use of the descriptor it may wait for, and, if that
-    /// one was not yet seen released, the thread's scheduler accounting to judge a late return by.
-    /// </summary>
+    /// <summary>Just before a no-wait call to <paramref name="core"/>: which use of the descriptor it may wait for.</summary>
     public NoWaitAttempt Begin(int core)
     {
         var previous = _uses[core];
         var mayWait = previous > Volatile.Read(ref _releases[core]); // acquire; pairs with RecordRelease's release write
-        var measured = false;
-        SchedSample baseline = default;
-        if (mayWait && Sched is { } sched)
-        {
-            measured = sched.TryRead(out baseline);
-        }
-
-        return new NoWaitAttempt(this, core, previous, mayWait, System.Diagnostics.Stopwatch.GetTimestamp(), measured, baseline);
+        return new NoWaitAttempt(this, core, previous, mayWait, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
     /// <summary>The owning thread's call queued through its descriptor to <paramref name="core"/> (owning thread only).</summary>
