@@ -43,6 +43,11 @@ internal sealed class SchedSampler : IDisposable
 
     public void Dispose()
     {
+        if (_stop)
+        {
+            return;
+        }
+
         _stop = true;
         _thread.Join();
         foreach (var t in _threads)

@@ -166,6 +166,7 @@ internal sealed class TortureEngine : IDisposable
         }
 
         _runner?.Join(); // it has set _done: only its return is left
+        Sampler?.Dispose(); // stopped already once the invokers ended, unless the run failed before that
         _watchdog?.Dispose();
         Toggler?.Dispose();
         foreach (var invoker in Invokers)
