@@ -68,7 +68,8 @@ public sealed class NoWaitCheckTests
                 return; // a kernel without sched_info: the check falls back to the timing alone
             }
 
-            // Asleep for at least 300 ms: nearly all of it must count as sleep (no run time, no run-queue time).
+            // Asleep for at least 300 ms: most of it must count as sleep (no run time, no run-queue time; a GC pause in
+            // between is subtracted, so the bound leaves room for one).
             if (!sched.TryRead(out var a))
             {
                 return;
@@ -98,7 +99,7 @@ public sealed class NoWaitCheckTests
             return;
         }
 
-        Assert.True(slept >= 250_000_000, $"a 300 ms sleep counted only {slept / 1_000_000} ms as sleep");
+        Assert.True(slept >= 150_000_000, $"a 300 ms sleep counted only {slept / 1_000_000} ms as sleep");
         Assert.True(spunAsleep < 100_000_000, $"a 300 ms spin counted {spunAsleep / 1_000_000} ms as sleep");
     }
 }
