@@ -131,4 +131,33 @@ public static class DeferredScenarios
         JoinAll(second, syncer);
         set.Dispose();
     }
+    /// <summary>
+    /// Sync's wake-up (C7, E5/E6's Dekker pair): the work runs once on core 1 and a thread calls Sync while it runs.
+    /// The syncer registers, then re-reads Busy and parks; the runner clears Busy with its CAS, then reads the waiter
+    /// count and wakes. Nobody else wakes the syncer (no polling, no stuck-call timer, the set is disposed only after it
+    /// returned), so a runner that read the count before its CAS, saw none, and cleared Busy after the syncer's re-read
+    /// leaves the syncer parked for good: Coyote reports the deadlock. Check: Sync returns only after the run ended.
+    /// </summary>
+    public static void SyncIsWokenWhenTheRunItWaitsForEnds()
+    {
+        var set = NewSet(2);
+        var started = new Counter();
+        var finished = 0;
+        var work = new DeferredWork<int>(set, _ =>
+        {
+            started.Increment();
+            Thread.Yield(); // a run takes time: the syncer may arrive while it runs
+            Volatile.Write(ref finished, 1);
+        }, 0, defaultCore: 1);
+
+        Check(work.QueueOn(1) == QueueResult.Queued, "the first queue of an idle work was not accepted");
+        var syncer = Start(() =>
+        {
+            WaitUntil(started.Reached(1));
+            work.Sync();
+            Check(Volatile.Read(ref finished) == 1, "Sync returned while the run it was called during still ran (C7)");
+        });
+        syncer.Join(); // before Dispose, which would wake a parked syncer and hide a lost wake-up
+        set.Dispose();
+    }
 }

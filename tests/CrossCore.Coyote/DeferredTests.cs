@@ -9,6 +9,7 @@ public sealed class DeferredTests(ITestOutputHelper output)
     private const string TwoCores = "DeferredScenarios.QueueFromTwoThreadsToTwoCores";
     private const string Requeue = "DeferredScenarios.RequeueFromItsOwnFunction";
     private const string Sync = "DeferredScenarios.SyncWaitsForEveryRunStartedBeforeIt";
+    private const string SyncWake = "DeferredScenarios.SyncIsWokenWhenTheRunItWaitsForEnds";
 
     [Fact]
     public void Queues_from_two_threads_to_two_cores_run_once_per_claim_and_a_coalesced_write_is_seen() =>
@@ -39,4 +40,14 @@ public sealed class DeferredTests(ITestOutputHelper output)
     [Fact]
     public void Mutant_sync_returning_while_a_second_run_executes_is_found() =>
         Verdict.Finds("M9-sync-second-run", Sync, 200, output);
+
+    [Fact]
+    public void A_Sync_caller_is_woken_when_the_run_it_waits_for_ends() =>
+        Verdict.Passes(CoyoteRunner.Real, SyncWake, 300, output, memoryAccesses: true);
+
+    // E5: the runner reads the waiter count before its busy-clear CAS, so a Sync caller that registers and re-reads
+    // Busy between the two parks unwoken (a logic race: SC-visible, so Coyote sees it; spin's BUG_SYNC_COUNT_EARLY too).
+    [Fact]
+    public void Mutant_sync_waiters_counted_before_the_busy_clear_is_found() =>
+        Verdict.Finds("E5-sync-count-early", SyncWake, 300, output, memoryAccesses: true);
 }

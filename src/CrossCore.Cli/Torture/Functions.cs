@@ -122,11 +122,11 @@ internal static class Functions
             engine.Violations.Add(ViolationKind.Duplicate, r.Primitive, $"{r.Primitive.Name()} request {r.Id} ran twice on core {core}");
         }
 
-        if (!r.Wait && core >= 0)
+        if (!r.Wait && core >= 0 && r.Sender is { } track && core != track.OwnCore)
         {
-            // The sender's no-wait descriptor for this core was released just before this function (C1): a later
-            // no-wait call of the same sender that waited for it must return soon after this.
-            r.Owner.NoWaitReleasedAt[core] = Stopwatch.GetTimestamp(); // single writer: this core's thread
+            // The sender thread's no-wait descriptor for this core was released just before this function (C1): a
+            // later no-wait call from that thread that waited for it must return soon after this.
+            track.RecordRelease(core, Stopwatch.GetTimestamp());
         }
 
         r.RanOn = core;

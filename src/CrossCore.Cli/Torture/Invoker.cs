@@ -81,6 +81,7 @@ internal sealed class Invoker : IDisposable
     public void RunOutside()
     {
         var gapTicks = (long)(Engine.Options.OutsideGap.TotalSeconds * Stopwatch.Frequency);
+        _ = SenderThread.ForCurrentThread(Engine); // registers this thread with the sampler before its first wait
         try
         {
             while (Engine.ShouldContinue(this))
@@ -143,6 +144,7 @@ internal sealed class Invoker : IDisposable
     /// <summary>A chunk of requests in task context on the home core; returns when the core goes offline.</summary>
     private async Task ChunkAsync()
     {
+        _ = SenderThread.ForCurrentThread(Engine); // this core's thread: registered with the sampler before its first wait
         for (var n = 1; n <= ChunkSize && Engine.ShouldContinue(this) && _set.IsOnline(HomeCore); n++)
         {
             var p = Engine.Options.Weights.Pick(ref Context.Random);

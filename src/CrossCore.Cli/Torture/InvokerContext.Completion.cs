@@ -8,34 +8,82 @@ internal sealed partial class InvokerContext
 {
     /// <summary>
     /// A waiting call must return soon after its function finished: the release wakes the waiter (O7, §5.6). One
-    /// that returns long after slept through its wake-up and was rescued by a timeout (a lost wake-up).
+    /// that returned long after either slept through its wake-up and was rescued by a timeout (a lost wake-up), or
+    /// was not run by the machine (<see cref="AwakeAfter"/> tells which).
     /// </summary>
     public void CheckWokenAfterFunction(Request r, long returned)
     {
         var finished = r.FinishedAt; // written before the release this wait acquired (O4)
-        if (finished != 0 && returned - finished > WakeSlackTicks && r.RanOn != Set.CurrentCore)
+        if (finished != 0 && returned - finished > WakeSlackTicks && r.RanOn != Set.CurrentCore && !AwakeAfter(finished, returned, out var slept))
         {
             Violations.Add(ViolationKind.LostWakeup, r.Primitive,
-                $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {TortureEngine.Milliseconds(returned - finished):F0} ms after the function had finished (the release did not wake it; a timeout did)");
+                $"{r.Primitive.Name()} request {r.Id} to core {r.RanOn}: the waiter returned {TortureEngine.Milliseconds(returned - finished):F0} ms after the function had finished{slept} (the release did not wake it; a timeout did)");
         }
     }
 
     /// <summary>
-    /// A no-wait call waits only until the sender's previous no-wait call to that core has been dequeued (C1); if it
-    /// returned long after that descriptor's release, the release did not wake it (§5.6).
+    /// A no-wait call waits only until its thread's previous use of the descriptor to that core has been dequeued (C1;
+    /// that use may be another invoker's on the same thread). If it returned long after that release, either the
+    /// release did not wake it (§5.6) or the machine did not run it (<see cref="AwakeAfter"/> tells which).
     /// </summary>
-    public void CheckWokenAfterNoWaitRelease(Primitive p, int core, long called, long returned)
+    public void CheckWokenAfterNoWaitRelease(Primitive p, NoWaitAttempt attempt, long returned)
     {
-        if (returned - called <= WakeSlackTicks)
+        if (!attempt.MayWait || returned - attempt.StartedAt <= WakeSlackTicks)
         {
             return;
         }
 
-        var released = Volatile.Read(ref NoWaitReleasedAt[core]); // written by that core when the previous no-wait call ran
-        if (released > called && returned - released > WakeSlackTicks)
+        if (!attempt.Track.TryGetReleasedAt(attempt.Core, attempt.PreviousUse, out var released) || returned - released <= WakeSlackTicks)
+        {
+            return; // the use it waited for was released late, or its release is not recorded yet (it is recent)
+        }
+
+        if (!AwakeAfter(released, returned, out var slept))
         {
             Violations.Add(ViolationKind.LostWakeup, p,
-                $"a no-wait call to core {core} waited for the sender's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(returned - released):F0} ms after that call's descriptor was released: nothing woke the waiting sender (§5.6)");
+                $"a no-wait call to core {attempt.Core} waited for its thread's previous no-wait call (C1) and returned {TortureEngine.Milliseconds(returned - released):F0} ms after that call's descriptor was released{slept}: nothing woke the waiting sender (§5.6)");
+        }
+    }
+
+    /// <summary>
+    /// A waiter returned more than the slack after the release it waited for (at <paramref name="released"/>). True if
+    /// its thread was awake all but a fraction of that time (running, or runnable and waiting for a CPU): starved by the
+    /// machine, counted, not a violation. False if it slept through half the slack or more after the release (a lost
+    /// wake-up; <paramref name="slept"/> then says how long), or if the thread's accounting is not available.
+    /// </summary>
+    private bool AwakeAfter(long released, long returned, out string slept)
+    {
+        slept = "";
+        var samples = SenderThread.ForCurrentThread(Engine).Samples;
+        if (samples is null || !samples.TryReadNow(out var now, out var nowAt) || !samples.TryFindBaseline(released, nowAt, out var baseline, out var baselineAt))
+        {
+            return false;
+        }
+
+        // Sleep in [baselineAt, nowAt], less what of it came before the release (the legitimate wait): a lower bound of
+        // the sleep after the release.
+        var sleptAfter = SchedSample.SleptNs(baseline, now, Engine.Nanoseconds(nowAt - baselineAt)) - Engine.Nanoseconds(Math.Max(0, released - baselineAt));
+        if (sleptAfter * 2 < Engine.Nanoseconds(WakeSlackTicks))
+        {
+            Engine.CountStarvedWait(returned - released);
+            return true;
+        }
+
+        slept = $" (it slept at least {sleptAfter / 1_000_000} ms of that)";
+        return false;
+    }
+
+    /// <summary>A no-wait many-call queued through this thread's descriptor to each core it reports (C1's uses).</summary>
+    public void CountDescriptorUses(SenderThread? track)
+    {
+        if (track is null)
+        {
+            return;
+        }
+
+        foreach (var core in QueuedTo)
+        {
+            track.Claimed(core); // skips the caller's own core: its share ran inline
         }
     }
 

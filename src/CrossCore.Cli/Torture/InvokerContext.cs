@@ -29,8 +29,8 @@ internal sealed partial class InvokerContext : IDisposable
     /// <summary>Per-core <c>out</c> slots of multi-core waiting calls: the function writes the request id.</summary>
     public readonly long[] OutByCore;
 
-    /// <summary>When this invoker's latest no-wait request to each core started running (its descriptor's release).</summary>
-    public readonly long[] NoWaitReleasedAt;
+    /// <summary>The cores a no-wait many-call queued to (its descriptor uses, C1).</summary>
+    public readonly CoreMask QueuedTo = new();
 
     public InvokerContext(TortureEngine engine, int index)
     {
@@ -51,7 +51,6 @@ internal sealed partial class InvokerContext : IDisposable
         _ownDeferred = new OwnSlot?[CoreCount];
         _ownLazy = new OwnSlot?[CoreCount];
         OutByCore = new long[CoreCount];
-        NoWaitReleasedAt = new long[CoreCount];
     }
 
     /// <summary>The engine, for the records (<see cref="Request"/>, <see cref="OwnSlot"/>) and the functions they run.</summary>

@@ -76,6 +76,9 @@ internal sealed class Request : IValueTaskSource
     public int Done;
     public int NestedRuns;
 
+    /// <summary>A no-wait call's sender thread: the function records the release of that thread's descriptor there.</summary>
+    public SenderThread? Sender;
+
     /// <summary>When the function finished (written before a sync call's release, so the waiter sees it, O4).</summary>
     public long FinishedAt;
 
@@ -130,6 +133,7 @@ internal sealed class Request : IValueTaskSource
         RanOn = -1;
         Done = 0;
         NestedRuns = 0;
+        Sender = null;
         if (UseValueTask)
         {
             _completion.Reset();

@@ -25,6 +25,8 @@ internal sealed class TortureEngine : IDisposable
     private long _executedOutside;
     private long _progress;
     private long _sabotageCounter;
+    private long _starvedWaits;
+    private long _starvedWaitMaxTicks;
     private int _finished;
     private bool _allThreadsEnded; // set by the runner before _done.Set(), read after _done is seen set
     private long _startTicks;
@@ -79,6 +81,9 @@ internal sealed class TortureEngine : IDisposable
 
     public ViolationLog Violations { get; }
 
+    /// <summary>Samples the invoker threads' scheduler accounting while the invokers run (Linux), else null.</summary>
+    public SchedSampler? Sampler { get; private set; }
+
     public StuckCallLog StuckCalls { get; }
 
     public Invoker[] Invokers { get; private set; } = [];
@@ -129,6 +134,7 @@ internal sealed class TortureEngine : IDisposable
             Name = "torture",
         });
 
+        Sampler = OperatingSystem.IsLinux() ? new SchedSampler() : null;
         var invokers = new List<Invoker>();
         for (var c = 0; c < CoreInvokers; c++)
         {
@@ -160,6 +166,7 @@ internal sealed class TortureEngine : IDisposable
         }
 
         _runner?.Join(); // it has set _done: only its return is left
+        Sampler?.Dispose(); // stopped already once the invokers ended, unless the run failed before that
         _watchdog?.Dispose();
         Toggler?.Dispose();
         foreach (var invoker in Invokers)
@@ -252,6 +259,7 @@ internal sealed class TortureEngine : IDisposable
 
             Task.WaitAll([.. _coreDrivers]);
             _endTicks = Stopwatch.GetTimestamp();
+            Sampler?.Dispose(); // the invokers have ended: nothing judges a late return any more
             Progress();
 
             _phase = "stopping hotplug";
@@ -527,6 +535,8 @@ internal sealed class TortureEngine : IDisposable
             MeanBatch = Math.Round(s.MeanBatch, 3),
             MaxBatch = s.MaxBatch,
             Parks = s.Parks,
+            StarvedWaits = StarvedWaits,
+            StarvedWaitMaxMs = Math.Round(Milliseconds(StarvedWaitMaxTicks), 1),
             StuckReports = StuckCalls.Reports,
             StuckIncidents = StuckCalls.Incidents,
             StuckExamples = StuckCalls.First,
@@ -558,6 +568,32 @@ internal sealed class TortureEngine : IDisposable
     /// that timeout (at least 75 ms).
     /// </summary>
     public long WakeSlackTicks { get; }
+
+    /// <summary>
+    /// Late returns after a release that were not lost wake-ups: the waiter was running or runnable (starved by the
+    /// machine) rather than asleep after the release (<see cref="ThreadSchedStat"/>).
+    /// </summary>
+    public long StarvedWaits => Volatile.Read(ref _starvedWaits);
+
+    /// <summary>The latest of those returns, in Stopwatch ticks after the release.</summary>
+    public long StarvedWaitMaxTicks => Volatile.Read(ref _starvedWaitMaxTicks);
+
+    /// <summary>Counts a late return judged starvation (any invoker thread).</summary>
+    public void CountStarvedWait(long lateTicks)
+    {
+        Interlocked.Increment(ref _starvedWaits); // a counter: orders nothing
+        var max = Volatile.Read(ref _starvedWaitMaxTicks);
+        while (lateTicks > max)
+        {
+            var seen = Interlocked.CompareExchange(ref _starvedWaitMaxTicks, lateTicks, max); // a running maximum: orders nothing
+            if (seen == max)
+            {
+                break;
+            }
+
+            max = seen;
+        }
+    }
 
     /// <summary>How long an own-descriptor re-queue loop may spin (about 20 µs).</summary>
     public long SpinBudgetTicks { get; } = Stopwatch.Frequency / 50_000;

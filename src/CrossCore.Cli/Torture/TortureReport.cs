@@ -105,6 +105,11 @@ internal static class TortureReport
             lines.Add($"  {Truncate(example, 400)}");
         }
 
+        if (r.StarvedWaits > 0)
+        {
+            lines.Add($"late wake checks: {N(r.StarvedWaits)} returns more than the slack after their release, the waiter awake but not run (starved; not a lost wake-up), the latest {r.StarvedWaitMaxMs.ToString("0", CultureInfo.InvariantCulture)} ms");
+        }
+
         foreach (var v in r.ViolationKinds)
         {
             lines.Add($"violation {v.Kind} x{N(v.Count)}: {Truncate(v.Example ?? "", 2000)}");

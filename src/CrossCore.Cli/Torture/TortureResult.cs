@@ -92,6 +92,14 @@ internal sealed class TortureResult
     [JsonPropertyName("parks")]
     public required long Parks { get; init; }
 
+    /// <summary>Waiters that returned late after their release while awake (starved by the machine, not a lost wake-up).</summary>
+    [JsonPropertyName("starved_waits")]
+    public long StarvedWaits { get; init; }
+
+    /// <summary>The latest such return, in ms after the release.</summary>
+    [JsonPropertyName("starved_wait_max_ms")]
+    public double StarvedWaitMaxMs { get; init; }
+
     [JsonPropertyName("stuck_reports")]
     public required long StuckReports { get; init; }
 

@@ -43,6 +43,7 @@ internal sealed partial class Core
         {
             Exit();
             CoreContext.Bind(null);
+            SynchronizationContext.SetSynchronizationContext(null); // a dead thread's object can outlive it: not the set
             _stopped.TrySetResult();
         }
     }

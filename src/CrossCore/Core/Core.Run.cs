@@ -27,6 +27,10 @@ internal sealed partial class Core
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RunEntry(InboxEntry entry)
     {
+        // The batch loop read Next already (O5). Drop the link while we still own the entry (before the release in
+        // Execute, which orders this store before any re-push): an entry that then sits in a pool or an idle
+        // descriptor must not keep the rest of its batch alive, nor through it another (even a disposed) set.
+        entry.Next = null;
         _run.Begin(entry, null); // the reader asks the entry for its function
         var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.FunctionEntry(this, entry) : default; // D2: reads the entry before it runs (O5)
         CoreContext.EnterHandler();

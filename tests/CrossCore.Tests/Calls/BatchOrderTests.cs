@@ -29,4 +29,21 @@ public sealed class BatchOrderTests
         set.Invoke(1, static _ => { }, 0);
         Assert.Equal(["sync", "async0", "async1", "async2", "async3", "async4"], order);
     }
+
+    [Fact]
+    public void An_entry_that_ran_keeps_no_link_to_the_rest_of_its_batch()
+    {
+        // A descriptor (or a pooled entry) that sits idle after its run must not keep the entries queued behind it
+        // alive, and through them their states and sets (seen in the soak: disposed sets held by pooled entries).
+        using var set = Sets.Create(2);
+        var gate = Gate.BlockCore(set, 1); // one batch: both below are detached together, first linked to second
+        var first = new CallDescriptor<int>(static _ => { }, 0);
+        var second = new CallDescriptor<int>(static _ => { }, 1);
+        Assert.Equal(CallResult.Ok, set.TryPost(1, first));
+        Assert.Equal(CallResult.Ok, set.TryPost(1, second));
+        gate.Open();
+        Wait.Until(() => !first.IsInFlight && !second.IsInFlight, "both descriptors to be released"); // acquire: sees what the core wrote before each release
+        Assert.Null(first.Entry.Next);
+        Assert.Null(second.Entry.Next);
+    }
 }

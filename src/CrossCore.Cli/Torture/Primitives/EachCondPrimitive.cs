@@ -27,12 +27,15 @@ internal sealed class EachCondPrimitive : ITorturePrimitive
             r.In = 1;
         }
 
+        var track = wait ? null : SenderThread.ForCurrentThread(context.Engine);
+        r.Sender = track;
         var g = context.Hotplug.Begin();
         var t0 = Stopwatch.GetTimestamp();
         var count = wait
             ? context.Set.InvokeOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r)
-            : context.Set.PostOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r);
+            : context.Set.PostOnEach(r.Mask, Functions.Condition, Functions.RequestRunOnCore, r, context.QueuedTo);
         var t1 = Stopwatch.GetTimestamp();
+        context.CountDescriptorUses(track);
         var offlineAsked = 0UL;
         var expected = 0;
         for (var w = 0; w < r.ExpectedBits.Length; w++)

@@ -30,10 +30,13 @@ internal sealed class ManyPrimitive : ITorturePrimitive
             r.In = 1;
         }
 
+        var track = wait ? null : SenderThread.ForCurrentThread(context.Engine);
+        r.Sender = track;
         var g = context.Hotplug.Begin();
         var t0 = Stopwatch.GetTimestamp();
-        var count = wait ? context.Set.InvokeMany(r.Mask, Functions.RequestRunOnCore, r) : context.Set.PostMany(r.Mask, Functions.RequestRunOnCore, r);
+        var count = wait ? context.Set.InvokeMany(r.Mask, Functions.RequestRunOnCore, r) : context.Set.PostMany(r.Mask, Functions.RequestRunOnCore, r, context.QueuedTo);
         var t1 = Stopwatch.GetTimestamp();
+        context.CountDescriptorUses(track);
 
         // Which cores had to run it: the mask's online cores, except the caller's own, if nothing changed meanwhile.
         var expected = 0;

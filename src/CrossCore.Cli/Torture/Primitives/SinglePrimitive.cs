@@ -31,7 +31,10 @@ internal sealed class SinglePrimitive : ITorturePrimitive
             r.In = 1; // plain: the call's push publishes it (O2); scftorture's scfc_in
         }
 
+        var track = wait ? null : SenderThread.ForCurrentThread(context.Engine);
+        r.Sender = track;
         var g = context.Hotplug.Begin();
+        var attempt = track?.Begin(sendTo) ?? default;
         var t0 = Stopwatch.GetTimestamp();
         var result = TortureCalls.Single(context.Set, sendTo, Functions.RequestRun, r, wait);
         var t1 = Stopwatch.GetTimestamp();
@@ -54,7 +57,8 @@ internal sealed class SinglePrimitive : ITorturePrimitive
             }
             else
             {
-                context.CheckWokenAfterNoWaitRelease(p, sendTo, t0, t1);
+                track!.Claimed(sendTo);
+                context.CheckWokenAfterNoWaitRelease(p, attempt, t1);
                 context.Release(r, 1);
             }
         }

@@ -26,7 +26,10 @@ internal sealed class SingleRpcPrimitive : ITorturePrimitive
         }
 
         var completion = blocking ? default : r.AsValueTask();
+        var track = SenderThread.ForCurrentThread(context.Engine);
+        r.Sender = track;
         var g = context.Hotplug.Begin();
+        var attempt = track.Begin(target);
         var t0 = Stopwatch.GetTimestamp();
         var result = TortureCalls.Single(context.Set, target, Functions.RequestRun, r, wait: false);
         var returned = Stopwatch.GetTimestamp();
@@ -34,7 +37,8 @@ internal sealed class SingleRpcPrimitive : ITorturePrimitive
         var stable = context.Hotplug.Stable(g);
         if (result == CallResult.Ok)
         {
-            context.CheckWokenAfterNoWaitRelease(Primitive.SingleRpc, target, t0, returned);
+            track.Claimed(target);
+            context.CheckWokenAfterNoWaitRelease(Primitive.SingleRpc, attempt, returned);
             if (blocking)
             {
                 var spin = default(SpinWait);
