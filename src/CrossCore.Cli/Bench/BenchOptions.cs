@@ -15,6 +15,13 @@ internal sealed record BenchOptions
     /// <summary>Multiplies every scenario's sample duration.</summary>
     public double SampleScale { get; init; } = 1;
 
+    /// <summary>After the warm-up rounds, at most this many warm-up bursts per scenario until no contender gets
+    /// anything compiled while it runs (the JIT-quiet check); rows still compiling after them are flagged.</summary>
+    public int MaxJitWarmups { get; init; } = 12;
+
+    /// <summary>The JIT mode this process runs in (tier1-only runs re-start the process with tiering off).</summary>
+    public JitMode Jit { get; init; } = JitMode.Tiered;
+
     /// <summary>Time-stamped operations per contender per round for the latency distributions.</summary>
     public int HistogramOps { get; init; } = 400;
 
