@@ -43,12 +43,14 @@ internal sealed record BenchOptions
     /// <summary>Where to write the HTML report, if anywhere.</summary>
     public string? HtmlPath { get; init; }
 
-    /// <summary>The quick preset: 3 rounds of short samples, 1 warm-up round, short idle windows.</summary>
+    /// <summary>The quick preset: 3 rounds of short samples, 1 warm-up round, at most 6 JIT warm-up passes, short
+    /// idle windows.</summary>
     public static BenchOptions QuickPreset(BenchOptions o) => o with
     {
         Quick = true,
         Rounds = Math.Min(o.Rounds, 3),
         WarmupRounds = 1,
+        MaxJitWarmups = 6,
         SampleScale = 0.1,
         HistogramOps = 50,
         IdleWindow = TimeSpan.FromMilliseconds(150),

@@ -224,6 +224,7 @@ internal static class BenchRunner
     private static void WarmUntilJitQuiet(IReadOnlyList<Contender> contenders, List<Measurement> rows, int[] ops, BenchOptions options, JitMonitor jit, Action<string> progress)
     {
         var last = new IReadOnlyList<JitEvent>[contenders.Count];
+        var started = Stopwatch.GetTimestamp();
         for (var pass = 1; pass <= options.MaxJitWarmups; pass++)
         {
             Thread.Sleep(s_tieringPause);
@@ -235,6 +236,10 @@ internal static class BenchRunner
                 WarmBurst(contenders[i], ops[i], options);
                 last[i] = jit.Drain();
                 quiet &= last[i].Count == 0;
+                if (last[i].Count > 0 && Environment.GetEnvironmentVariable("CROSSCORE_BENCH_JIT") == "1")
+                {
+                    progress($"    pass {pass}: {contenders[i].Name}: {string.Join(", ", last[i].Take(4).Select(e => $"{e.Method} [{e.Tier}]"))}");
+                }
             }
 
             if (quiet || pass == options.MaxJitWarmups)
@@ -246,7 +251,8 @@ internal static class BenchRunner
                     rows[i].AddJitEvents(last[i], timed: false);
                 }
 
-                progress(quiet ? $"  JIT-quiet after {pass} warm-up burst(s)" : $"  not JIT-quiet after {pass} warm-up bursts: rows flagged");
+                var took = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                progress(quiet ? $"  JIT-quiet after {pass} warm-up pass(es), {took:0.0} s" : $"  not JIT-quiet after {pass} warm-up passes ({took:0.0} s): rows flagged");
                 return;
             }
         }
