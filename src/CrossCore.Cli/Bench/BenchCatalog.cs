@@ -28,7 +28,8 @@ internal sealed record ScenarioSpec(
     double SampleMs,
     Func<Placement, IReadOnlyList<Contender>> Create,
     TargetSpec? Target = null,
-    bool EmitTimedRows = true);
+    bool EmitTimedRows = true,
+    ReferenceFloorSpec? ReferenceFloor = null);
 
 /// <summary>The scenarios of <c>crosscore bench</c> (the BenchmarkDotNet project measures the same contender classes).</summary>
 internal static class BenchCatalog
@@ -67,8 +68,10 @@ internal static class BenchCatalog
             [
                 new EventPingPong(p),
                 new CrossCoreSyncPingPong(p, parked: true),
+                .. FutexPingPong.UnsupportedReason is null ? [new FutexPingPong(p)] : Array.Empty<Contender>(),
             ],
-            new TargetSpec("≤ 1.2× ManualResetEventSlim ping-pong", 1.2, null)),
+            new TargetSpec("≤ 1.2× ManualResetEventSlim ping-pong", 1.2, null),
+            ReferenceFloor: new ReferenceFloorSpec("raw futex wait/wake ping-pong", () => FutexPingPong.UnsupportedReason)),
 
         new("P2", "throughput/one-to-one", "Async handoff, one sender → one core", "ns/item", ScenarioKind.Throughput, 5,
             p =>

@@ -29,9 +29,15 @@ internal static class BenchCommand
         };
         var scale = new Option<double?>("--scale") { Description = "Multiply every sample's duration (default 1; quick: 0.1)." };
 
+        var jit = new Option<string>("--jit")
+        {
+            Description = "JIT mode: 'tiered' (the runtime's default; every contender is warmed until nothing is compiled while it runs, rows that still were are flagged) or 'tier1-only' (re-starts the process with DOTNET_TieredCompilation=0 DOTNET_ReadyToRun=0: every method compiled once, fully optimized, no dynamic PGO). Default: tiered, or tier1-only when the environment already turns tiering off.",
+        };
+        jit.AcceptOnlyFromAmong("tiered", "tier1-only");
+
         var command = new Command("bench", "CrossCore against the hardware floor and the .NET peers, interleaved in one process (SPEC §9, P1–P6).")
         {
-            quick, json, html, pin, rounds, only, scale,
+            quick, json, html, pin, rounds, only, scale, jit,
         };
 
         only.Validators.Add(r =>
@@ -45,12 +51,23 @@ internal static class BenchCommand
 
         command.SetAction(parse =>
         {
+            var current = JitSettings.Current;
+            switch (parse.GetValue(jit))
+            {
+                case "tier1-only" when current != JitMode.Tier1Only:
+                    return JitSettings.RunInTier1OnlyChild(); // the runtime reads its JIT settings only at start-up
+                case "tiered" when current != JitMode.Tiered:
+                    Console.Error.WriteLine("--jit tiered: tiered compilation is turned off in this process's environment (DOTNET_TieredCompilation=0); unset it.");
+                    return Torture.TortureCommand.UsageErrorExitCode;
+            }
+
             var options = new BenchOptions
             {
                 Pin = parse.GetValue(pin),
                 JsonPath = parse.GetValue(json)?.FullName,
                 HtmlPath = parse.GetValue(html)?.FullName,
                 Only = parse.GetValue(only),
+                Jit = current,
             };
             if (parse.GetValue(quick))
             {

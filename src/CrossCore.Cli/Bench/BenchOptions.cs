@@ -15,6 +15,13 @@ internal sealed record BenchOptions
     /// <summary>Multiplies every scenario's sample duration.</summary>
     public double SampleScale { get; init; } = 1;
 
+    /// <summary>After the warm-up rounds, at most this many warm-up bursts per scenario until no contender gets
+    /// anything compiled while it runs (the JIT-quiet check); rows still compiling after them are flagged.</summary>
+    public int MaxJitWarmups { get; init; } = 12;
+
+    /// <summary>The JIT mode this process runs in (tier1-only runs re-start the process with tiering off).</summary>
+    public JitMode Jit { get; init; } = JitMode.Tiered;
+
     /// <summary>Time-stamped operations per contender per round for the latency distributions.</summary>
     public int HistogramOps { get; init; } = 400;
 
@@ -36,12 +43,14 @@ internal sealed record BenchOptions
     /// <summary>Where to write the HTML report, if anywhere.</summary>
     public string? HtmlPath { get; init; }
 
-    /// <summary>The quick preset: 3 rounds of short samples, 1 warm-up round, short idle windows.</summary>
+    /// <summary>The quick preset: 3 rounds of short samples, 1 warm-up round, at most 6 JIT warm-up passes, short
+    /// idle windows.</summary>
     public static BenchOptions QuickPreset(BenchOptions o) => o with
     {
         Quick = true,
         Rounds = Math.Min(o.Rounds, 3),
         WarmupRounds = 1,
+        MaxJitWarmups = 6,
         SampleScale = 0.1,
         HistogramOps = 50,
         IdleWindow = TimeSpan.FromMilliseconds(150),

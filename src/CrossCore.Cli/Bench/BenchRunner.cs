@@ -22,6 +22,18 @@ internal sealed class BenchResults
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>The JIT mode the run measured in.</summary>
+    public JitMode JitMode { get; init; }
+
+    /// <summary>The JIT mode and the runtime settings that were set, in words.</summary>
+    public string JitDescription { get; init; } = "";
+
+    /// <summary>Things the reports must say that belong to no row (a contender that cannot run here, and why).</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>True if the runtime's JIT events reached the runner, so every contender's warm-up was checked.</summary>
+    public bool JitChecked { get; set; }
+
     public string LoadAverageAfter { get; set; } = "";
 
     /// <summary>Per scenario key: the other processes' share of the machine's CPUs while it ran (0..1), and steal.</summary>
@@ -78,13 +90,25 @@ internal static class BenchRunner
         var startLoad = MachineLoad.Read();
         var placement = Placement.For(options.Pin);
         var pinError = BenchAffinity.Pin(placement.DriverCpu);
+        var jitMode = JitSettings.Current;
         var results = new BenchResults
         {
             Machine = MachineInfo.Capture(pinError),
             Placement = placement,
             Options = options,
             TimestampCostNs = MeasureTimestampCost(),
+            JitMode = jitMode,
+            JitDescription = JitSettings.Describe(jitMode),
         };
+
+        var jit = new JitMonitor();
+        jit.Drain();
+        results.JitChecked = jit.Reliable && jit.EventsSeen > 0;
+        progress($"JIT: {results.JitDescription}");
+        if (!results.JitChecked)
+        {
+            progress("  the runtime's JIT events do not reach the runner: warm-up is by rounds only, not verified");
+        }
 
         foreach (var spec in BenchCatalog.All)
         {
@@ -95,7 +119,7 @@ internal static class BenchRunner
 
             progress($"{spec.Id} {spec.Key}: {spec.Title}");
             var before = MachineLoad.Read();
-            var rows = RunScenario(spec, placement, options, progress);
+            var rows = RunScenario(spec, placement, options, results.JitChecked ? jit : null, progress);
             if (MachineLoad.Between(before, MachineLoad.Read()) is { } load)
             {
                 results.ForeignLoad[spec.Key] = load;
@@ -105,6 +129,7 @@ internal static class BenchRunner
             results.Scenarios.Add((spec, rows));
         }
 
+        jit.Dispose(); // before P6: the listener's dispatch thread must not count as the idle set's CPU
         Derive(results);
         if (options.Only is not { Count: > 0 } || options.Only.Any(BenchCatalog.SelectsIdle))
         {
@@ -123,7 +148,7 @@ internal static class BenchRunner
         return results;
     }
 
-    private static List<Measurement> RunScenario(ScenarioSpec spec, Placement placement, BenchOptions options, Action<string> progress)
+    private static List<Measurement> RunScenario(ScenarioSpec spec, Placement placement, BenchOptions options, JitMonitor? jit, Action<string> progress)
     {
         var contenders = spec.Create(placement);
         try
@@ -153,11 +178,27 @@ internal static class BenchRunner
             for (var round = 0; round < total; round++)
             {
                 var record = round >= options.WarmupRounds;
+                if (round == options.WarmupRounds && jit is not null)
+                {
+                    WarmUntilJitQuiet(contenders, rows, ops, options, jit, progress);
+                }
+
                 for (var k = 0; k < contenders.Count; k++)
                 {
                     var i = (k + round) % contenders.Count; // interleaved, and each contender leads in turn
                     MeasureOnce(contenders[i], rows[i], ops[i], record, options, spec.Kind);
+                    if (record && jit is not null)
+                    {
+                        // Everything compiled while it ran (and in its settle pause after): code that changed or
+                        // was still not optimized under the measurement.
+                        rows[i].AddJitEvents(jit.Drain(), timed: true);
+                    }
                 }
+            }
+
+            foreach (var row in rows.Where(r => r.JitFlagged))
+            {
+                progress($"  JIT: {row.Name}: {row.JitFlag}");
             }
 
             return rows;
@@ -169,6 +210,93 @@ internal static class BenchRunner
                 contender.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Warm-up to a verified state: bursts of every contender, interleaved, until one pass in which nothing at all
+    /// was compiled while any contender ran (checked with the runtime's JIT events), at most
+    /// <see cref="BenchOptions.MaxJitWarmups"/> passes. Each burst calls the contender's run loop more often than the
+    /// runtime's call-count threshold for a tier-1 promotion (30 calls), in small batches, with the time-stamped loop
+    /// too; before each pass the runner pauses longer than the runtime's tiering delay (100 ms after the last tier-0
+    /// compile), so call counting is on when the burst runs. A pass with no compile means every method the contenders
+    /// run was already at its final tier: a method still at tier 0 would have been promoted by the burst.
+    /// </summary>
+    private static void WarmUntilJitQuiet(IReadOnlyList<Contender> contenders, List<Measurement> rows, int[] ops, BenchOptions options, JitMonitor jit, Action<string> progress)
+    {
+        var last = new IReadOnlyList<JitEvent>[contenders.Count];
+        var started = Stopwatch.GetTimestamp();
+        for (var pass = 1; pass <= options.MaxJitWarmups; pass++)
+        {
+            Thread.Sleep(s_tieringPause);
+            jit.Drain(); // compiled during the pause: promotions queued by the previous pass, no contender's window
+
+            var quiet = true;
+            for (var i = 0; i < contenders.Count; i++)
+            {
+                WarmBurst(contenders[i], ops[i], options);
+                last[i] = jit.Drain();
+                quiet &= last[i].Count == 0;
+                if (last[i].Count > 0 && Environment.GetEnvironmentVariable("CROSSCORE_BENCH_JIT") == "1")
+                {
+                    progress($"    pass {pass}: {contenders[i].Name}: {string.Join(", ", last[i].Take(4).Select(e => $"{e.Method} [{e.Tier}]"))}");
+                }
+            }
+
+            if (quiet || pass == options.MaxJitWarmups)
+            {
+                for (var i = 0; i < contenders.Count; i++)
+                {
+                    rows[i].JitWarmupBursts = pass;
+                    rows[i].JitQuietAtStart = last[i].Count == 0;
+                    rows[i].AddJitEvents(last[i], timed: false);
+                }
+
+                var took = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                progress(quiet ? $"  JIT-quiet after {pass} warm-up pass(es), {took:0.0} s" : $"  not JIT-quiet after {pass} warm-up passes ({took:0.0} s): rows flagged");
+                return;
+            }
+        }
+    }
+
+    /// <summary>Longer than the runtime's tiering delay (TC_CallCountingDelayMs, 100 ms): after it, methods that
+    /// were called at tier 0 have call counting on.</summary>
+    private static readonly TimeSpan s_tieringPause = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Calls per warm-up burst: above the runtime's call-count threshold for tier-1 promotion (30).</summary>
+    private const int WarmCalls = 40;
+
+    /// <summary>One warm-up burst: <see cref="WarmCalls"/> small runs, each as the timed rounds make it (start,
+    /// run, figures, time-stamped run, stop), so the untimed code around the timed loop is promoted too and its
+    /// promotion does not land in a timed round.</summary>
+    private static void WarmBurst(Contender contender, int ops, BenchOptions options)
+    {
+        var small = Math.Min(ops, Math.Max(8, ops / 16));
+        var stamps = new long[Math.Min(small, Math.Max(1, options.HistogramOps)) + 1];
+        for (var k = 0; k < WarmCalls; k++)
+        {
+            contender.Begin();
+            try
+            {
+                contender.BeforeRun();
+                contender.Run(small);
+                contender.AfterRun(small);
+                foreach (var extra in contender.Extras)
+                {
+                    GC.KeepAlive(extra.Key);
+                }
+
+                if (contender is LatencyContender latency && options.HistogramOps > 0)
+                {
+                    latency.RunTimed(stamps);
+                }
+            }
+            finally
+            {
+                contender.End();
+            }
+        }
+
+        Thread.Sleep(1); // as in MeasureOnce: the partners settle before the next contender starts
     }
 
     /// <summary>Finds the ops per sample that take about <paramref name="sampleTicks"/>; also warms the code up.</summary>
@@ -283,8 +411,45 @@ internal static class BenchRunner
             DeriveRatios(spec, rows);
         }
 
+        DeriveReferenceFloors(results);
         DeriveAllocations(results);
         DeriveWakeups(results);
+    }
+
+    /// <summary>The floor and CrossCore rows against a scenario's second, physical floor (P3: the raw futex
+    /// ping-pong): one derived row each with the per-round ratios, reported without a target.</summary>
+    private static void DeriveReferenceFloors(BenchResults results)
+    {
+        foreach (var (spec, rows) in results.Scenarios)
+        {
+            if (spec.ReferenceFloor is not { } reference)
+            {
+                continue;
+            }
+
+            var floor = rows.FirstOrDefault(r => r.Name.StartsWith(reference.Name, StringComparison.Ordinal));
+            if (floor is null)
+            {
+                results.Notes.Add($"{spec.Id} {spec.Key}: the {reference.Name} was not run: {reference.UnavailableReason() ?? "not in this scenario"}.");
+                continue;
+            }
+
+            foreach (var row in rows.Where(r => r.Role is ContenderRole.Floor or ContenderRole.CrossCore))
+            {
+                row.RatioToReferenceFloor = Stats.PairedRatio(row.Samples, floor.Samples);
+                var ratio = new Measurement
+                {
+                    Id = spec.Id,
+                    Scenario = "reference/" + spec.Key,
+                    Name = $"{row.Name} / {reference.Name}: per-round ratio",
+                    Unit = "×",
+                    Note = "reported, no target: how far it is from the physical floor of a wake-up",
+                };
+                var n = Math.Min(row.Samples.Count, floor.Samples.Count);
+                ratio.Samples.AddRange(Enumerable.Range(0, n).Select(i => row.Samples[i] / floor.Samples[i]));
+                results.Derived.Add(ratio);
+            }
+        }
     }
 
     private static void DeriveRatios(ScenarioSpec spec, List<Measurement> rows)

@@ -53,6 +53,9 @@ internal sealed class Measurement
     /// <summary>For floor and peer rows: this / the scenario's main CrossCore row.</summary>
     public double? RatioToCrossCore { get; set; }
 
+    /// <summary>Median over rounds of (this / the scenario's reference floor, e.g. P3's raw futex ping-pong).</summary>
+    public double? RatioToReferenceFloor { get; set; }
+
     /// <summary>The SPEC §9 target this row is checked against, in words.</summary>
     public string? Target { get; set; }
 
@@ -61,6 +64,59 @@ internal sealed class Measurement
 
     /// <summary>A note shown in the reports.</summary>
     public string? Note { get; set; }
+
+    /// <summary>Warm-up bursts the scenario needed until nothing was compiled while any of its contenders ran
+    /// (0: not checked, no JIT events).</summary>
+    public int JitWarmupBursts { get; set; }
+
+    /// <summary>True if nothing was compiled while this contender ran its last warm-up burst; false if it still was
+    /// after the last allowed burst; null when not checked.</summary>
+    public bool? JitQuietAtStart { get; set; }
+
+    /// <summary>Methods compiled at tier 0, OSR or an instrumented tier while this contender ran its timed rounds.</summary>
+    public int JitNonOptimizedInTimed { get; set; }
+
+    /// <summary>Methods compiled fully optimized (a tier-1 promotion, code replaced mid-run) during its timed rounds.</summary>
+    public int JitOptimizedInTimed { get; set; }
+
+    /// <summary>A few of the methods compiled during its timed rounds or its last warm-up burst, with their tier.</summary>
+    public List<string> JitMethods { get; } = [];
+
+    /// <summary>True if this contender may have run non-optimized code while timed (or the warm-up never got quiet).</summary>
+    public bool JitFlagged => JitQuietAtStart == false || JitNonOptimizedInTimed > 0 || JitOptimizedInTimed > 0;
+
+    /// <summary>The JIT flag in words (null when not flagged).</summary>
+    public string? JitFlag => !JitFlagged ? null
+        : (JitQuietAtStart == false ? $"still compiling after {JitWarmupBursts} warm-up bursts" : "")
+          + (JitNonOptimizedInTimed + JitOptimizedInTimed > 0
+              ? (JitQuietAtStart == false ? "; " : "") + $"compiled during timed rounds: {JitNonOptimizedInTimed} non-optimized, {JitOptimizedInTimed} tier-1"
+              : "")
+          + (JitMethods.Count > 0 ? " (" + string.Join(", ", JitMethods) + ")" : "");
+
+    /// <summary>Notes what <paramref name="events"/> (compiled while this contender ran) say about its code.</summary>
+    public void AddJitEvents(IReadOnlyList<JitEvent> events, bool timed)
+    {
+        foreach (var e in events)
+        {
+            if (timed)
+            {
+                if (e.IsNonOptimized)
+                {
+                    JitNonOptimizedInTimed++;
+                }
+                else
+                {
+                    JitOptimizedInTimed++;
+                }
+            }
+
+            var text = $"{e.Method} [{e.Tier}]";
+            if (JitMethods.Count < 3 && !JitMethods.Contains(text))
+            {
+                JitMethods.Add(text);
+            }
+        }
+    }
 
     public double Median => Stats.Median(Samples);
 

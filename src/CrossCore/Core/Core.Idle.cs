@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace CrossCore;
 
@@ -10,6 +11,7 @@ internal sealed partial class Core
     private bool ShouldWake => HasLocalWork || _stopRequested || !IsOnline || _lists.IsLazyDue;
 
     /// <summary>Poll for the poll duration (announced, O7), then park until woken or the next tick of lazy work (§5.5, §5.7).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private void Idle()
     {
         var deadline = Stopwatch.GetTimestamp() + Set.PollTicks;

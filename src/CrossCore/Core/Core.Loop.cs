@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrossCore;
 
 /// <summary>
@@ -6,8 +8,12 @@ namespace CrossCore;
 /// </summary>
 internal sealed partial class Core
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once and never returns: tiered, it would run OSR code for life
     private void ThreadMain(object? ready)
     {
+        // The test-only fault gate is initialized before the loop methods below are first called and compiled, so the
+        // JIT folds their `FaultInjection.Enabled &&` tests away (a static readonly of an initialized class is a constant).
+        _ = FaultInjection.Enabled;
         CoreContext.Bind(this);
         Pin();
         SynchronizationContext.SetSynchronizationContext(_syncContext);
@@ -49,6 +55,7 @@ internal sealed partial class Core
     }
 
     /// <summary>Runs the inbox, raised deferred work and due lazy work. Returns true if it ran anything.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private bool ServiceHandlerWork()
     {
         var worked = false;
@@ -82,6 +89,7 @@ internal sealed partial class Core
     /// runs the rest in order. Each entry's <c>Next</c> is read before it runs (O5: it may be released, reused or
     /// re-queued by its function).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private void RunBatch(InboxEntry? chain, int count, int syncs)
     {
         _run.MarkStart();
@@ -134,6 +142,7 @@ internal sealed partial class Core
     }
 
     /// <summary>Pass 1 of a batch: unlinks and runs its sync entries, in order. Returns what is left of the chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private InboxEntry? RunSyncsFirst(InboxEntry? chain)
     {
         var head = chain;
@@ -168,6 +177,7 @@ internal sealed partial class Core
     }
 
     /// <summary>Runs the task items queued so far, serving handler work between items. Returns true if it ran any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private bool RunTaskWork()
     {
         var work = _lists.TakeTasks();

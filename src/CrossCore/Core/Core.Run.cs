@@ -10,6 +10,7 @@ namespace CrossCore;
 internal sealed partial class Core
 {
     /// <summary>Runs a taken deferred list (FIFO).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private void RunList(DeferredEntry? work)
     {
         _run.MarkStart();

@@ -82,6 +82,7 @@ internal struct Inbox
     /// overwritten when the sentinel is put back.</remarks>
     /// <param name="count">How many entries were detached.</param>
     /// <param name="syncs">How many of them are sync entries (the batch runs those first, §5.1).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     public InboxEntry? DetachAll(out int count, out int syncs)
     {
         var head = Volatile.Read(ref _head); // acquire; a cheap pre-check, the Exchange below is the real detach
@@ -113,6 +114,7 @@ internal struct Inbox
     }
 
     /// <summary>Reverses a detached chain to FIFO order, counting it on the way (one walk for both).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private static InboxEntry? Reverse(InboxEntry? chain, out int count, out int syncs)
     {
         InboxEntry? fifo = null;

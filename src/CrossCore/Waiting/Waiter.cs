@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace CrossCore;
 
@@ -40,6 +41,7 @@ internal static class Waiter
         Park(condition, set, core, parker, targetCore, entry);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the sender's spin loop: see docs/PERFORMANCE.md, "Tiering"
     private static bool Spin<TCondition>(TCondition condition, CoreSet set, Core? core, Parker parker)
         where TCondition : struct, IWaitCondition
     {

@@ -71,6 +71,7 @@ public sealed class TortureCliUseTests
     [InlineData("Valid: P1,", "bench", "--only", "nonsense")]
     [InlineData("'zz' selects no scenario", "bench", "--only", "P1", "zz")]
     [InlineData("--rounds must be at least 1", "bench", "--rounds", "0")]
+    [InlineData("Argument 'bogus' not recognized", "bench", "--jit", "bogus")]
     public void Usage_errors_give_a_clear_message_and_exit_1_in_every_command(string message, params string[] args)
     {
         var run = TortureRuns.RunCommand(args);

@@ -14,6 +14,18 @@ internal static class ConsoleReport
         console.MarkupLine(Markup.Escape($"placement: {results.Placement.Describe()}{(m.DriverPinningError is { } e ? " (driver pinning failed: " + e + ")" : "")}"));
         console.MarkupLine(Markup.Escape($"rounds: {o.Rounds} measured + {o.WarmupRounds} warm-up, interleaved; median [min–max] over rounds; ratios are medians of per-round ratios"));
         console.MarkupLine(Markup.Escape($"load average before {m.LoadAverageBefore}, after {results.LoadAverageAfter}; Stopwatch.GetTimestamp {results.TimestampCostNs:0.0} ns; took {results.Elapsed.TotalSeconds:0.0} s"));
+        console.MarkupLine(Markup.Escape($"jit: {results.JitDescription}"));
+        var flagged = results.Scenarios.SelectMany(s => s.Rows).Count(r => r.JitFlagged);
+        console.MarkupLine(!results.JitChecked
+            ? "[yellow]jit: the runtime's JIT events did not reach the runner: the warm-up was not verified[/]"
+            : flagged == 0
+                ? "jit: every contender was JIT-quiet before its first timed round and nothing was compiled during the timed rounds"
+                : $"[yellow]jit: {flagged} row(s) flagged: code still compiled during their warm-up end or timed rounds (see notes)[/]");
+        foreach (var note in results.Notes)
+        {
+            console.MarkupLine("[yellow]" + Markup.Escape(note) + "[/]");
+        }
+
         if (results.ForeignLoadTotal is { } total)
         {
             var warn = total.Foreign > 0.05 ? " [yellow]other load was present: figures are disturbed; compare only within this run[/]" : "";
@@ -51,6 +63,16 @@ internal static class ConsoleReport
                 }
 
                 var notes = Markup.Escape(Format.Extras(row));
+                if (row.RatioToReferenceFloor is { } futex && row.Role != Contenders.ContenderRole.Reference)
+                {
+                    notes = Markup.Escape($"{Format.Ratio(futex)} raw futex") + (notes.Length > 0 ? "; " + notes : "");
+                }
+
+                if (row.JitFlag is { } jitFlag)
+                {
+                    notes = "[yellow]" + Markup.Escape("JIT: " + jitFlag) + "[/]" + (notes.Length > 0 ? "; " + notes : "");
+                }
+
                 if (row.TargetMet is { } met)
                 {
                     notes = (met ? "[green]target met[/]" : "[red]target MISSED[/]") + (notes.Length > 0 ? "; " + notes : "");

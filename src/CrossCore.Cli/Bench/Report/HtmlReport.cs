@@ -41,6 +41,8 @@ internal static class HtmlReport
         html.Append("<h1>crosscore bench</h1><p class=\"meta\">")
             .Append(E($"{m.Cpu}, {m.Cpus} CPUs, {m.Os}, {m.Runtime}, clocksource {m.Clocksource}")).Append("<br>")
             .Append(E(results.Placement.Describe())).Append("<br>")
+            .Append(E("JIT: " + results.JitDescription + (results.JitChecked ? "" : "; the runtime's JIT events did not reach the runner: warm-up not verified"))).Append("<br>")
+            .Append(string.Concat(results.Notes.Select(n => E(n) + "<br>")))
             .Append(E($"{o.Rounds} measured rounds (+{o.WarmupRounds} warm-up), contenders interleaved; medians with min–max over rounds; ratios are medians of per-round ratios{(o.Quick ? "; QUICK RUN: indicative only" : "")}")).Append("<br>")
             .Append(E($"load average before {m.LoadAverageBefore}, after {results.LoadAverageAfter}; per-operation latencies include one Stopwatch.GetTimestamp ({results.TimestampCostNs:0.0} ns); run took {results.Elapsed.TotalSeconds:0.0} s"))
             .Append(results.ForeignLoadTotal is { } total ? "<br>" + E($"other processes used {total.Foreign:P0} of the CPUs during the run (steal {total.Steal:P0}){(total.Foreign > 0.05 ? ": figures disturbed, compare only within this run" : "")}") : "")
@@ -134,12 +136,18 @@ internal static class HtmlReport
                 ? $"{Format.Value(Stats.Percentile(row.Latencies, 0.5), row.Unit)} / {Format.Value(Stats.Percentile(row.Latencies, 0.99), row.Unit)}"
                 : "";
             var notes = Format.Extras(row);
+            if (row.RatioToReferenceFloor is { } futex && row.Role != ContenderRole.Reference)
+            {
+                notes = $"{Format.Ratio(futex)} raw futex" + (notes.Length > 0 ? "; " + notes : "");
+            }
+
+            var jitCell = row.JitFlag is { } jitFlag ? "<span class=\"miss\">" + E("JIT: " + jitFlag) + "</span> " : "";
             html.Append("<tr><td").Append(row.Role == ContenderRole.CrossCore ? " class=\"cc\"" : "").Append('>').Append(E(row.Name))
                 .Append("</td><td>").Append(Format.Role(row.Role)).Append("</td><td class=\"n\">").Append(E(Format.Value(row.Median, row.Unit)))
                 .Append("</td><td class=\"n\">").Append(E($"{Format.Value(row.Min, row.Unit)} – {Format.Value(row.Max, row.Unit)}"))
                 .Append("</td><td class=\"n\">").Append(Format.Ratio(row.RatioToFloor)).Append("</td><td>").Append(E(peer))
                 .Append("</td><td class=\"n\">").Append(row.MedianBytesPerOp is { } b ? Format.Number(b) : "").Append("</td><td class=\"n\">").Append(E(pct))
-                .Append("</td><td>").Append(row.TargetMet is { } met ? MetCell(met) + " " : "").Append(E(notes)).Append("</td></tr>");
+                .Append("</td><td>").Append(row.TargetMet is { } met ? MetCell(met) + " " : "").Append(jitCell).Append(E(notes)).Append("</td></tr>");
         }
 
         html.Append("</table>");

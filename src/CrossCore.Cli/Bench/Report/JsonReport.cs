@@ -6,8 +6,9 @@ namespace CrossCore.Cli.Bench.Report;
 /// <summary>
 /// <c>--json</c>: a list of objects, one per measurement. Every object has <c>id</c> (P1..P7), <c>scenario</c>,
 /// <c>name</c>, <c>role</c>, <c>median</c>, <c>min</c>, <c>max</c>, <c>unit</c>, <c>ratio_to_floor</c>,
-/// <c>ratio_to_best_peer</c>, <c>bytes_per_op</c> (null where they do not apply), plus the details documented in
-/// docs/PERFORMANCE.md.
+/// <c>ratio_to_best_peer</c>, <c>bytes_per_op</c> (null where they do not apply), <c>jit_mode</c> and
+/// <c>jit_checked</c>, on timed rows the JIT warm-up fields (<c>jit_quiet_at_start</c>, <c>jit_flagged</c> ...), plus
+/// the details documented in docs/PERFORMANCE.md.
 /// </summary>
 internal static class JsonReport
 {
@@ -41,6 +42,7 @@ internal static class JsonReport
             WriteNumber(json, "ratio_to_floor", row.RatioToFloor);
             WriteNumber(json, "ratio_to_best_peer", row.RatioToBestPeer);
             WriteNumber(json, "ratio_to_crosscore", row.RatioToCrossCore);
+            WriteNumber(json, "ratio_to_reference_floor", row.RatioToReferenceFloor);
             WriteNumber(json, "bytes_per_op", row.MedianBytesPerOp);
             WriteNumber(json, "caller_bytes_per_op", row.MedianCallerBytesPerOp);
             json.WriteNumber("samples", row.Samples.Count);
@@ -77,9 +79,29 @@ internal static class JsonReport
             json.WriteBoolean("pinned", results.Placement.Pin && row.PinningError is null);
             json.WriteBoolean("quick", results.Options.Quick);
             var scenarioKey = row.Scenario.StartsWith("alloc/", StringComparison.Ordinal) ? row.Scenario[6..]
-                : row.Scenario.StartsWith("wakeups/", StringComparison.Ordinal) ? row.Scenario[8..] : row.Scenario;
+                : row.Scenario.StartsWith("wakeups/", StringComparison.Ordinal) ? row.Scenario[8..]
+                : row.Scenario.StartsWith("reference/", StringComparison.Ordinal) ? row.Scenario[10..] : row.Scenario;
             WriteNumber(json, "other_load", results.ForeignLoad.TryGetValue(scenarioKey, out var load) ? load.Foreign : results.ForeignLoadTotal?.Foreign);
             WriteStringOrNull(json, "note", row.Note);
+            json.WriteString("jit_mode", JitSettings.Name(results.JitMode));
+            json.WriteBoolean("jit_checked", results.JitChecked);
+            if (row.Role is not null)
+            {
+                json.WriteNumber("jit_warmup_bursts", row.JitWarmupBursts);
+                if (row.JitQuietAtStart is { } quiet)
+                {
+                    json.WriteBoolean("jit_quiet_at_start", quiet);
+                }
+                else
+                {
+                    json.WriteNull("jit_quiet_at_start");
+                }
+
+                json.WriteNumber("jit_nonoptimized_in_timed", row.JitNonOptimizedInTimed);
+                json.WriteNumber("jit_tier1_in_timed", row.JitOptimizedInTimed);
+                json.WriteBoolean("jit_flagged", row.JitFlagged);
+                WriteStringOrNull(json, "jit_flag", row.JitFlag);
+            }
             json.WriteEndObject();
         }
 
