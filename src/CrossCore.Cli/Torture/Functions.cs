@@ -124,8 +124,8 @@ internal static class Functions
 
         if (!r.Wait && core >= 0)
         {
-            // The sender's no-wait descriptor for this core was released just before this function (C1): a later
-            // no-wait call of the same sender that waited for it must return soon after this.
+            // One of the sender's no-wait descriptors for this core (its ring's) was released just before this function
+            // (C1): a later no-wait call of the same sender that waited for it, or for an older one, must return soon after this.
             r.Owner.NoWaitReleasedAt[core] = Stopwatch.GetTimestamp(); // single writer: this core's thread
         }
 

@@ -20,8 +20,12 @@ internal sealed partial class Invoker
     }
 
     /// <summary>
-    /// A no-wait call waits only until the sender's previous no-wait call to that core has been dequeued (C1); if it
-    /// returned long after that descriptor's release, the release did not wake it (§5.6).
+    /// A no-wait call waits only while the sender's ring of no-wait descriptors to that core is all queued, until the
+    /// oldest (its no-wait call made a ring's length earlier) has been dequeued (C1; ring 1: the previous one). Every
+    /// release of one of them wakes a parked sender, and one sender's calls to one core are released in order, so the
+    /// latest release recorded here is no earlier than the one waited for: if the call returned long after it, a release
+    /// did not wake it (§5.6). The ring belongs to the thread: a wait for another invoker's call on the same thread is
+    /// not seen here (its release is in that invoker's array), which can only hide a lost wake-up, never invent one.
     /// </summary>
     private void CheckWokenAfterNoWaitRelease(Primitive p, int core, long called, long returned)
     {
