@@ -48,6 +48,49 @@ public sealed class NoWaitRingTests
         }
     }
 
+    /// <summary>A sending thread whose exception is kept for the test (background: a failed test never hangs the run on it).</summary>
+    private sealed class Sender
+    {
+        private readonly Thread _thread;
+        private Exception? _error;
+
+        public Sender(Action body)
+        {
+            _thread = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception ex)
+                {
+                    _error = ex;
+                }
+            }) { IsBackground = true };
+            _thread.Start();
+        }
+
+        public int ThreadId => _thread.ManagedThreadId;
+
+        public void Join(string what)
+        {
+            Assert.True(_thread.Join(Wait.HangTimeout), $"Hang: {what} never finished");
+            if (_error is not null)
+            {
+                throw new Xunit.Sdk.XunitException($"{what} threw: {_error}");
+            }
+        }
+    }
+
+    /// <summary>Opens the gates whatever happened: a failed check must not leave core 1 held (Dispose would wait for it).</summary>
+    private static void OpenAll(params Gate[] gates)
+    {
+        foreach (var gate in gates)
+        {
+            gate.Open();
+        }
+    }
+
     private static CoreSet RingSet(int ring, ConcurrentQueue<StuckCallReport> reports, int cores = 2)
     {
         var options = new CoreSetOptions
@@ -82,48 +125,52 @@ public sealed class NoWaitRingTests
         var log = new RunLog(ring + 2);
         var outer = Gate.BlockCore(set, 1); // core 1 runs nothing else until this opens: what is posted stays queued
         var inner = new Gate();
-        var posted = 0;
-        var senderId = 0;
-        var sender = new Thread(() =>
+        try
         {
-            Volatile.Write(ref senderId, Environment.CurrentManagedThreadId);
-            for (var i = 0; i < ring + 2; i++)
+            var posted = 0;
+            var sender = new Sender(() =>
             {
-                // Item 0 holds core 1 in the inner gate once it runs: its slot is released (O4), the others stay queued.
-                set.Post(1, static item => item.Run(), new Item(i, log, i == 0 ? inner : null));
-                Volatile.Write(ref posted, i + 1); // release; pairs with the test thread's acquire reads
+                for (var i = 0; i < ring + 2; i++)
+                {
+                    // Item 0 holds core 1 in the inner gate once it runs: its slot is released (O4), the others stay queued.
+                    set.Post(1, static item => item.Run(), new Item(i, log, i == 0 ? inner : null));
+                    Volatile.Write(ref posted, i + 1); // release; pairs with the test thread's acquire reads
+                }
+            });
+
+            // The whole ring is posted without a wait: core 1 is held, none of these has been dequeued.
+            Wait.Until(() => Volatile.Read(ref posted) == ring, $"{ring} posts into a ring of {ring} returning while the target is held");
+
+            // Post #ring (N+1 in flight) waits, for the slot of item 0 (the oldest), as the sender's stuck report says.
+            var first = WaitForReport(reports, 0, "post #ring");
+            Assert.Equal(1, first.TargetCore);
+            Assert.Equal(-1, first.WaitingCore);
+            Assert.Equal(sender.ThreadId, first.WaitingThreadId);
+            Assert.Equal(ring, Volatile.Read(ref posted)); // item 0 cannot have been dequeued: core 1 is still in the outer gate
+
+            // Core 1 dequeues item 0 (releasing its slot) and stops inside it: the waiting post returns, though items
+            // 1 .. ring-1 are all still queued (it waited for its own slot only).
+            outer.Open();
+            Wait.Until(() => Volatile.Read(ref posted) == ring + 1, "post #ring returning once item 0's slot was released");
+            Assert.Equal(1, log.Runs(0));
+            for (var i = 1; i <= ring; i++)
+            {
+                Assert.Equal(0, log.Runs(i)); // core 1 is inside item 0: nothing after it has run
             }
-        });
-        sender.Start();
 
-        // The whole ring is posted without a wait: core 1 is held, none of these has been dequeued.
-        Wait.Until(() => Volatile.Read(ref posted) == ring, $"{ring} posts into a ring of {ring} returning while the target is held");
+            // The next post reuses the slot of item 1 (for ring 1, the slot now holding item 1): still queued, so it waits.
+            WaitForReport(reports, 1, "post #ring+1");
+            Assert.Equal(ring + 1, Volatile.Read(ref posted));
 
-        // Post #ring (N+1 in flight) waits, for the slot of item 0 (the oldest), as the sender's stuck report says.
-        var first = WaitForReport(reports, 0, "post #ring");
-        Assert.Equal(1, first.TargetCore);
-        Assert.Equal(-1, first.WaitingCore);
-        Assert.Equal(Volatile.Read(ref senderId), first.WaitingThreadId);
-        Assert.Equal(ring, Volatile.Read(ref posted)); // item 0 cannot have been dequeued: core 1 is still in the outer gate
-
-        // Core 1 dequeues item 0 (releasing its slot) and stops inside it: the waiting post returns, though items
-        // 1 .. ring-1 are all still queued (it waited for its own slot only).
-        outer.Open();
-        Wait.Until(() => Volatile.Read(ref posted) == ring + 1, "post #ring returning once item 0's slot was released");
-        Assert.Equal(1, log.Runs(0));
-        for (var i = 1; i <= ring; i++)
-        {
-            Assert.Equal(0, log.Runs(i)); // core 1 is inside item 0: nothing after it has run
+            inner.Open();
+            sender.Join("the sender");
+            Wait.Until(() => log.Runs(ring + 1) == 1, "the last post running");
+            log.AssertEachRanOnceInOrder(ring + 2);
         }
-
-        // The next post reuses the slot of item 1 (for ring 1, the slot now holding item 1): still queued, so it waits.
-        WaitForReport(reports, 1, "post #ring+1");
-        Assert.Equal(ring + 1, Volatile.Read(ref posted));
-
-        inner.Open();
-        Assert.True(sender.Join(Wait.HangTimeout), "the sender never finished");
-        Wait.Until(() => log.Runs(ring + 1) == 1, "the last post running");
-        log.AssertEachRanOnceInOrder(ring + 2);
+        finally
+        {
+            OpenAll(outer, inner);
+        }
     }
 
     [Fact]
@@ -135,64 +182,73 @@ public sealed class NoWaitRingTests
         var waiting = new RunLog(Ring + 1); // sender A: a full ring, then one more post that waits
         var refused = new RunLog(Ring + 1); // sender B: a full ring, then one post after the core went offline
         var outer = Gate.BlockCore(set, 1);
-        var postedA = 0;
-        var senderA = new Thread(() =>
+        try
         {
-            for (var i = 0; i <= Ring; i++)
+            var postedA = 0;
+            var senderA = new Sender(() =>
             {
-                set.Post(1, static item => item.Run(), new Item(i, waiting));
-                Volatile.Write(ref postedA, i + 1); // release; pairs with the test thread's acquire reads
-            }
-        });
-        senderA.Start();
-        Wait.Until(() => Volatile.Read(ref postedA) == Ring, "sender A filling its ring");
-        WaitForReport(reports, 0, "sender A's post #ring"); // it passed the online check and waits for its slot
+                for (var i = 0; i <= Ring; i++)
+                {
+                    set.Post(1, static item => item.Run(), new Item(i, waiting));
+                    Volatile.Write(ref postedA, i + 1); // release; pairs with the test thread's acquire reads
+                }
+            });
+            Wait.Until(() => Volatile.Read(ref postedA) == Ring, "sender A filling its ring");
+            WaitForReport(reports, 0, "sender A's post #ring"); // it passed the online check and waits for its slot
 
-        Exception? refusal = null;
-        var senderB = new Thread(() =>
+            var postedB = 0;
+            CoreOfflineException? refusal = null;
+            var senderB = new Sender(() =>
+            {
+                for (var i = 0; i < Ring; i++)
+                {
+                    set.Post(1, static item => item.Run(), new Item(i, refused));
+                }
+
+                Volatile.Write(ref postedB, Ring); // release; pairs with the test thread's acquire read
+                Wait.Until(() => set.GetCoreInfo(1).State == CoreState.Offline, "core 1 going offline");
+                try
+                {
+                    set.Post(1, static item => item.Run(), new Item(Ring, refused)); // its ring is full: the answer must not wait for it
+                }
+                catch (CoreOfflineException ex)
+                {
+                    refusal = ex;
+                }
+            });
+            Wait.Until(() => Volatile.Read(ref postedB) == Ring, "sender B filling its ring");
+
+            var offline = set.TakeOfflineAsync(1); // completes once core 1 has drained, which the gate holds up
+            senderB.Join("sender B (a post to an offline core must not wait for its full ring)");
+            Assert.Equal(1, Assert.IsType<CoreOfflineException>(refusal).Core);
+            Assert.Equal(0, refused.Runs(0)); // still held: nothing of B's has run
+            Assert.False(offline.IsCompleted); // the drain waits for the gate
+
+            outer.Open();
+            Wait.For(offline, "TakeOffline");
+            senderA.Join("sender A (its waiting post was accepted before the core went offline)");
+            Wait.Until(() => waiting.Runs(Ring) == 1, "sender A's last post running (accepted before offline)");
+            waiting.AssertEachRanOnceInOrder(Ring + 1);
+            Assert.Equal(0, refused.Runs(Ring)); // the refused post never runs
+            Assert.Equal(Enumerable.Range(0, Ring), refused.Order);
+
+            // Online again, the rings are reusable: two laps of a ring run once each, in order.
+            Assert.Equal(HotplugResult.Done, set.BringOnline(1));
+            var again = new RunLog(2 * Ring);
+            new Sender(() =>
+            {
+                for (var i = 0; i < 2 * Ring; i++)
+                {
+                    set.Post(1, static item => item.Run(), new Item(i, again));
+                }
+            }).Join("posts after BringOnline");
+            Wait.Until(() => again.Runs((2 * Ring) - 1) == 1, "the posts after BringOnline running");
+            again.AssertEachRanOnceInOrder(2 * Ring);
+        }
+        finally
         {
-            for (var i = 0; i < Ring; i++)
-            {
-                set.Post(1, static item => item.Run(), new Item(i, refused));
-            }
-
-            Wait.Until(() => set.GetCoreInfo(1).State == CoreState.Offline, "core 1 going offline");
-            try
-            {
-                set.Post(1, static item => item.Run(), new Item(Ring, refused)); // its ring is full: the answer must not wait for it
-            }
-            catch (CoreOfflineException ex)
-            {
-                refusal = ex;
-            }
-        });
-        senderB.Start();
-
-        var offline = Task.Run(() => set.TakeOfflineAsync(1)); // waits for core 1's drain, which the gate holds up
-        Assert.True(senderB.Join(Wait.HangTimeout), "a post to an offline core waited for its ring");
-        Assert.Equal(1, Assert.IsType<CoreOfflineException>(refusal).Core);
-        Assert.Equal(0, refused.Runs(0)); // still held: nothing of B's has run
-
-        outer.Open();
-        Wait.For(offline, "TakeOffline");
-        Assert.True(senderA.Join(Wait.HangTimeout), "sender A's waiting post never returned");
-        Wait.Until(() => waiting.Runs(Ring) == 1, "sender A's last post (accepted before offline) running");
-        waiting.AssertEachRanOnceInOrder(Ring + 1);
-        refused.AssertEachRanOnceInOrder(Ring);
-        Assert.Equal(0, refused.Runs(Ring)); // the refused post never runs
-
-        // Online again, the rings are reusable: two laps of each sender's ring run once each, in order.
-        Assert.Equal(HotplugResult.Done, set.BringOnline(1));
-        var again = new RunLog(2 * Ring);
-        Wait.OnThread(() =>
-        {
-            for (var i = 0; i < 2 * Ring; i++)
-            {
-                set.Post(1, static item => item.Run(), new Item(i, again));
-            }
-        }, "posts after BringOnline");
-        Wait.Until(() => again.Runs((2 * Ring) - 1) == 1, "the posts after BringOnline running");
-        again.AssertEachRanOnceInOrder(2 * Ring);
+            OpenAll(outer);
+        }
     }
 
     [Fact]
@@ -203,39 +259,46 @@ public sealed class NoWaitRingTests
         using var set = RingSet(Ring, reports);
         var log = new RunLog(Ring + 1);
         var outer = Gate.BlockCore(set, 1);
-        var resumeA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var postedA = 0;
+        try
+        {
+            var resumeA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var postedA = 0;
 
-        // Task A posts item 0 and yields; task B, on the same core thread, posts items 1..3 and ends: the ring of core 0's
-        // thread for core 1 is full, though task A has only one post in flight. A's next post waits, for item 0's slot.
-        var taskA = set.RunAsync(0, async () =>
-        {
-            set.Post(1, static item => item.Run(), new Item(0, log));
-            Volatile.Write(ref postedA, 1); // release; pairs with the test thread's acquire reads
-            await resumeA.Task; // resumes on core 0 (its task scheduler)
-            set.Post(1, static item => item.Run(), new Item(Ring, log));
-            Volatile.Write(ref postedA, 2);
-        });
-        Wait.Until(() => Volatile.Read(ref postedA) == 1, "task A's first post");
-        var taskB = set.RunAsync(0, () =>
-        {
-            for (var i = 1; i < Ring; i++)
+            // Task A posts item 0 and yields; task B, on the same core thread, posts items 1..3 and ends: the ring of
+            // core 0's thread for core 1 is full, though task A has one post in flight. A's next post waits, for item 0's slot.
+            var taskA = set.RunAsync(0, async () =>
             {
-                set.Post(1, static item => item.Run(), new Item(i, log));
-            }
-        });
-        Wait.For(taskB, "task B's posts (the ring's last free slots: no wait)");
+                set.Post(1, static item => item.Run(), new Item(0, log));
+                Volatile.Write(ref postedA, 1); // release; pairs with the test thread's acquire reads
+                await resumeA.Task; // resumes on core 0 (its task scheduler)
+                set.Post(1, static item => item.Run(), new Item(Ring, log));
+                Volatile.Write(ref postedA, 2);
+            });
+            Wait.Until(() => Volatile.Read(ref postedA) == 1, "task A's first post");
+            var taskB = set.RunAsync(0, () =>
+            {
+                for (var i = 1; i < Ring; i++)
+                {
+                    set.Post(1, static item => item.Run(), new Item(i, log));
+                }
+            });
+            Wait.For(taskB, "task B's posts (the ring's last free slots: no wait)");
 
-        resumeA.SetResult();
-        var report = WaitForReport(reports, 0, "task A's second post");
-        Assert.Equal(0, report.WaitingCore); // the waiter is core 0's thread
-        Assert.Equal(1, report.TargetCore);
-        Assert.Equal(1, Volatile.Read(ref postedA));
+            resumeA.SetResult();
+            var report = WaitForReport(reports, 0, "task A's second post");
+            Assert.Equal(0, report.WaitingCore); // the waiter is core 0's thread
+            Assert.Equal(1, report.TargetCore);
+            Assert.Equal(1, Volatile.Read(ref postedA));
 
-        outer.Open();
-        Wait.For(taskA, "task A");
-        Wait.Until(() => log.Runs(Ring) == 1, "task A's second post running");
-        log.AssertEachRanOnceInOrder(Ring + 1); // one thread's posts, in the order it made them
+            outer.Open();
+            Wait.For(taskA, "task A");
+            Wait.Until(() => log.Runs(Ring) == 1, "task A's second post running");
+            log.AssertEachRanOnceInOrder(Ring + 1); // one thread's posts, in the order it made them
+        }
+        finally
+        {
+            OpenAll(outer);
+        }
     }
 
     /// <summary>The stress test's record: runs per sender, target and sequence number, and the last number each target ran.</summary>
