@@ -17,10 +17,10 @@ public sealed partial class CoreSet
     /// still queued, and then only until the oldest of them has been dequeued there. (The kernel keeps one such
     /// descriptor per sender, so each post waits for the previous one.) Tasks running on one core share its thread, and
     /// so its rings. One thread's posts to one core run in the order they were made (a post that races the set's
-    /// disposal may run on the calling thread instead). Allocation-free with a static lambda once the ring has grown:
-    /// it adds a descriptor, up to 8, each time a post finds all of it still queued. An exception thrown by the action is
-    /// reported (<see cref="CoreSetOptions.OnFunctionException"/>, events, metrics) and the core keeps serving. A post to
-    /// the caller's own core runs inline, at once.</para>
+    /// disposal may run on the calling thread instead). Allocation-free with a static lambda after the thread's first
+    /// post to that core, which allocates the ring. An exception thrown by the action is reported
+    /// (<see cref="CoreSetOptions.OnFunctionException"/>, events, metrics) and the core keeps serving. A post to the
+    /// caller's own core runs inline, at once.</para>
     /// <para>To post from inside a function running on a core, or never to wait at all, use
     /// <see cref="TryPost(int, CallDescriptor)"/> with a descriptor you own.</para>
     /// </remarks>
