@@ -13,19 +13,28 @@ public static class Harness
     public static CoreSet NewSet(int cores) => NewSet(cores, null);
 
     /// <summary>As <see cref="NewSet(int)"/>, with a handler for exceptions that escape a function or an entry on a core.</summary>
-    public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException)
+    public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException) => NewSet(cores, onFunctionException, noWaitRing: 0);
+
+    /// <summary>As <see cref="NewSet(int)"/>, with <paramref name="noWaitRing"/> posting descriptors per sender and core (0: the default).</summary>
+    public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException, int noWaitRing)
     {
         // SpinWait.SpinUntil is rewritten into a controlled wait (the operation is paused until the condition holds).
         SchedulerSeams.WaitForEvent = static e => SpinWait.SpinUntil(new EventIsSet(e).Evaluate);
         SchedulerSeams.NameCoreThreads = false; // Coyote knows its threads by the names it gave them
-        return new CoreSet(new CoreSetOptions
+        var options = new CoreSetOptions
         {
             CoreCount = cores,
             PollDuration = TimeSpan.Zero,
             StuckCallTimeout = TimeSpan.Zero,
             Name = "coyote",
             OnFunctionException = onFunctionException,
-        });
+        };
+        if (noWaitRing > 0)
+        {
+            options.NoWaitRingSize = noWaitRing;
+        }
+
+        return new CoreSet(options);
     }
 
     /// <summary>Starts a thread outside the set (a controlled operation once this assembly is rewritten).</summary>

@@ -17,9 +17,22 @@ public abstract class CrossCoreThroughputContender : ThroughputContender
 
     /// <summary>Starts the two-core set (named <paramref name="setName"/>) and the senders.</summary>
     protected CrossCoreThroughputContender(Placement placement, int senders, string setName)
+        : this(placement, senders, setName, noWaitRing: 0)
+    {
+    }
+
+    /// <summary>As the other constructor; <paramref name="noWaitRing"/> &gt; 0 sets the set's ring of posting
+    /// descriptors per sender and core (1: the kernel's one per-sender descriptor), 0 keeps the library's default.</summary>
+    protected CrossCoreThroughputContender(Placement placement, int senders, string setName, int noWaitRing)
         : base(placement, senders)
     {
-        Set = new CoreSet(placement.CoreSetOptions(setName, 2));
+        var options = placement.CoreSetOptions(setName, 2);
+        if (noWaitRing > 0)
+        {
+            options.NoWaitRingSize = noWaitRing;
+        }
+
+        Set = new CoreSet(options);
         _probe = new StatsProbe(Set);
     }
 

@@ -124,8 +124,8 @@ internal static class Functions
 
         if (!r.Wait && core >= 0 && r.Sender is { } track && core != track.OwnCore)
         {
-            // The sender thread's no-wait descriptor for this core was released just before this function (C1): a
-            // later no-wait call from that thread that waited for it must return soon after this.
+            // One of the sender thread's no-wait descriptors for this core (a slot of its ring) was released just before
+            // this function (C1): a later no-wait call from that thread that waited for it must return soon after this.
             track.RecordRelease(core, Stopwatch.GetTimestamp());
         }
 

@@ -4,8 +4,9 @@ namespace CrossCore;
 
 /// <summary>
 /// Per-thread descriptors for waiting and posted calls with state type <typeparamref name="TState"/> and result type
-/// <typeparamref name="TResult"/>, one per target core: the kernel's per-CPU <c>csd_data</c> and per-pair
-/// <c>cfd_data</c>. They make calls allocation-free after a thread's first call to each core (P4).
+/// <typeparamref name="TResult"/>, per target core: one sync descriptor and one ring of posting descriptors
+/// (<see cref="NoWaitRing{TState}"/>) each, the kernel's per-CPU <c>csd_data</c> and per-pair <c>cfd_data</c>. They
+/// make calls allocation-free after a thread's first call to each core (P4).
 /// </summary>
 /// <remarks>
 /// A thread never needs two sync descriptors for the same target at once: waiting calls are forbidden in handler
@@ -18,7 +19,7 @@ internal static class CallPool<TState, TResult>
     private static SyncCall<TState, TResult>[]? t_sync;
 
     [ThreadStatic]
-    private static NoWaitCall<TState>[]? t_noWait;
+    private static NoWaitRing<TState>[]? t_noWait;
 
     /// <summary>The calling thread's sync descriptor for <paramref name="core"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -33,9 +34,11 @@ internal static class CallPool<TState, TResult>
         return CreateSync(core);
     }
 
-    /// <summary>The calling thread's posted-call descriptor for <paramref name="core"/>.</summary>
+    /// <summary>The calling thread's ring of posting descriptors for <paramref name="core"/>.</summary>
+    /// <param name="core">The target core's id.</param>
+    /// <param name="size">The ring size of the target's set: how many descriptors a new ring allocates.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static NoWaitCall<TState> NoWait(int core)
+    public static NoWaitRing<TState> NoWait(int core, int size)
     {
         var slots = t_noWait;
         if (slots is not null && (uint)core < (uint)slots.Length && slots[core] is { } call)
@@ -43,7 +46,7 @@ internal static class CallPool<TState, TResult>
             return call;
         }
 
-        return CreateNoWait(core);
+        return CreateNoWait(core, size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -54,10 +57,10 @@ internal static class CallPool<TState, TResult>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static NoWaitCall<TState> CreateNoWait(int core)
+    private static NoWaitRing<TState> CreateNoWait(int core, int size)
     {
         EnsureLength(ref t_noWait, core);
-        return t_noWait![core] = new NoWaitCall<TState>(CoreContext.CurrentParker);
+        return t_noWait![core] = new NoWaitRing<TState>(CoreContext.CurrentParker, size);
     }
 
     private static void EnsureLength<T>(ref T[]? slots, int core)

@@ -179,7 +179,7 @@ public sealed partial class CoreSet
                     }
                     else
                     {
-                        QueueNoWait(_cores[id], CallPool<TState, VoidResult>.NoWait(id), function, state);
+                        QueueNoWait(_cores[id], CallPool<TState, VoidResult>.NoWait(id, NoWaitRingSize), function, state);
                     }
 
                     queued[word] |= 1UL << (id & 63);

@@ -12,10 +12,15 @@ public sealed partial class CoreSet
     /// <param name="action">Runs on the target core in handler context: keep it short and never wait in it.</param>
     /// <param name="state">The action's argument.</param>
     /// <remarks>
-    /// <para>Each thread has one posting descriptor per target core, so a post waits only while this thread's previous
-    /// post to the same core has not yet been dequeued there; allocation-free with a static lambda. An exception
-    /// thrown by the action is reported (<see cref="CoreSetOptions.OnFunctionException"/>, events, metrics) and the
-    /// core keeps serving. A post to the caller's own core runs inline, at once.</para>
+    /// <para>Each thread keeps a small ring of posting descriptors per target core (and state type), so it may have up
+    /// to 8 posts to one core queued at once: a post waits only when 8 of this thread's earlier posts to that core are
+    /// still queued, and then only until the oldest of them has been dequeued there. (The kernel keeps one such
+    /// descriptor per sender, so each post waits for the previous one.) Tasks running on one core share its thread, and
+    /// so its rings. One thread's posts to one core run in the order they were made (a post that races the set's
+    /// disposal may run on the calling thread instead). Allocation-free with a static lambda after the thread's first
+    /// post to that core, which allocates the ring. An exception thrown by the action is reported
+    /// (<see cref="CoreSetOptions.OnFunctionException"/>, events, metrics) and the core keeps serving. A post to the
+    /// caller's own core runs inline, at once.</para>
     /// <para>To post from inside a function running on a core, or never to wait at all, use
     /// <see cref="TryPost(int, CallDescriptor)"/> with a descriptor you own.</para>
     /// </remarks>
@@ -59,7 +64,7 @@ public sealed partial class CoreSet
             return;
         }
 
-        QueueNoWait(target, CallPool<TState, VoidResult>.NoWait(target.Id), function, state);
+        QueueNoWait(target, CallPool<TState, VoidResult>.NoWait(target.Id, NoWaitRingSize), function, state);
     }
 
     /// <summary>
@@ -152,19 +157,14 @@ public sealed partial class CoreSet
         return CallResult.Ok;
     }
 
-    /// <summary>Claims (C13: waits until this thread's previous post through it was dequeued), arms and queues a post.</summary>
+    /// <summary>
+    /// Claims a slot of this thread's ring for <paramref name="target"/> (C13; C1: waits only while the ring is full, until
+    /// its oldest post is dequeued), arms it and queues the post.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void QueueNoWait<TState>(Core target, NoWaitCall<TState> call, CallFunction<TState, VoidResult> function, TState state)
+    private void QueueNoWait<TState>(Core target, NoWaitRing<TState> ring, CallFunction<TState, VoidResult> function, TState state)
     {
-        if (!call.TryClaim()) // O1; only this thread claims its own descriptor, so it fails only while still queued
-        {
-            Waiter.WaitUntil(new NoWaitCall<TState>.Free(call), this, target.Id, call); // C1: until dequeued
-            if (!call.TryClaim())
-            {
-                throw new InvalidOperationException("CrossCore internal error: a thread's posting descriptor was claimed by another thread.");
-            }
-        }
-
+        var call = ring.Claim(this, target);
         call.Prepare(function, state);
         if (!target.Enqueue(call))
         {

@@ -43,6 +43,7 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
         AwaitSpinTicks = ToStopwatchTicks(Options.AwaitSpinDuration);
         TickTicks = ToStopwatchTicks(Options.TickPeriod);
         Oversubscribed = Count > Environment.ProcessorCount;
+        NoWaitRingSize = Options.NoWaitRingSize;
         StuckCallTimeout = Options.StuckCallTimeout;
         Telemetry = new CoreSetTelemetry(this);
         Detector = new StuckCallDetector(this);
@@ -110,6 +111,10 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     internal long TickTicks { get; }
 
     internal bool Oversubscribed { get; }
+
+    /// <summary>How many of its posts to one core a thread may have queued before a post waits (C1: 1 is the kernel's
+    /// single per-sender descriptor). Read from the options once; see <see cref="NoWaitRing{TState}"/>.</summary>
+    internal int NoWaitRingSize { get; }
 
     internal long StuckCallTimeoutTicks => Volatile.Read(ref _stuckTimeoutTicks); // acquire; pairs with the setter's release (untorn on 32-bit)
 

@@ -65,8 +65,30 @@ public sealed class CoreSetOptions
     /// </summary>
     public IMeterFactory? MeterFactory { get; init; }
 
+    /// <summary>The largest ring of posting descriptors a thread keeps per target core (see <see cref="NoWaitRing{TState}"/>).</summary>
+    internal const int MaxNoWaitRingSize = 16;
+
+    /// <summary>
+    /// The default ring size: 8, or the AppContext data <c>CrossCore.NoWaitRingSize</c> (1..16; 1 is the kernel's one
+    /// per-sender descriptor), read once per process. For measurement and A/B builds; not a public option.
+    /// </summary>
+    internal static readonly int DefaultNoWaitRingSize =
+        AppContext.GetData("CrossCore.NoWaitRingSize") is { } value
+        && int.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var size)
+            ? Math.Clamp(size, 1, MaxNoWaitRingSize)
+            : 8;
+
+    /// <summary>
+    /// How many of its posts to one core a thread may have queued (not yet dequeued) before its next post to that core
+    /// waits (C1). 1 is the kernel's single per-sender descriptor. Internal: set by the bench to compare ring sizes in
+    /// one run; settable (not init-only) so a contender can adjust the options its placement built.
+    /// </summary>
+    internal int NoWaitRingSize { get; set; } = DefaultNoWaitRingSize;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(NoWaitRingSize, 1, nameof(NoWaitRingSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(NoWaitRingSize, MaxNoWaitRingSize, nameof(NoWaitRingSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(CoreCount, 1, nameof(CoreCount));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(CoreCount, 4096, nameof(CoreCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(PollDuration, TimeSpan.Zero, nameof(PollDuration));

@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 namespace CrossCore;
 
 /// <summary>
-/// The per-sender descriptor of a posted call: the kernel's per-CPU <c>csd_data</c> of
+/// A per-sender descriptor of a posted call: the kernel's per-CPU <c>csd_data</c> of
 /// <c>smp_call_function_single(wait=0)</c> and the per-pair <c>cfd->csd</c> of <c>smp_call_function_many(wait=0)</c>.
-/// A sender has one per target core (and state type); a new post waits only until the previous one through the same
-/// descriptor has been dequeued (C1). Claimed by the <see cref="AsyncEntry"/> CAS before it is armed (C13).
+/// A sender has a ring of them per target core (and state type), <see cref="NoWaitRing{TState}"/>; a post that finds
+/// its slot still queued waits until that slot has been dequeued (C1). Claimed by the <see cref="AsyncEntry"/> CAS
+/// before it is armed (C13).
 /// </summary>
 internal sealed class NoWaitCall<TState> : AsyncEntry
 {

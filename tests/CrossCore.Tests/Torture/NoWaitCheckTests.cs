@@ -43,6 +43,34 @@ public sealed class NoWaitCheckTests
     }
 
     [Fact]
+    public void With_a_ring_of_three_a_post_waits_only_for_the_use_three_posts_earlier()
+    {
+        var track = new SenderThread(engine: null, cores: 2, ownCore: -1, ringSize: 3);
+        for (var use = 1; use <= 3; use++)
+        {
+            Assert.False(track.Begin(1).MayWait); // a fresh slot: nothing to wait for
+            track.Claimed(1);
+        }
+
+        // Uses 1..3 queued, none released: the fourth post takes use 1's slot and may wait for use 1 only.
+        var attempt = track.Begin(1);
+        Assert.True(attempt.MayWait);
+        Assert.Equal(1, attempt.PreviousUse);
+        track.RecordRelease(1, 100); // use 1
+        track.Claimed(1);            // use 4 queued
+
+        // Uses 2, 3 and 4 released before the sender looks: use 1's time is still in the window (R + 1 slots).
+        track.RecordRelease(1, 200);
+        track.RecordRelease(1, 300);
+        track.RecordRelease(1, 400);
+        Assert.True(track.TryGetReleasedAt(1, attempt.PreviousUse, out var released));
+        Assert.Equal(100, released);
+
+        // Once use 1 is released, the next post's slot (use 2's) is free too: it does not wait.
+        Assert.False(track.Begin(1).MayWait);
+    }
+
+    [Fact]
     public void A_post_to_the_callers_own_core_uses_no_descriptor_and_never_waits()
     {
         var track = new SenderThread(engine: null, cores: 2, ownCore: 0);

@@ -25,6 +25,9 @@ public class OneToOneBenchmarks : ContenderBenchmarks
     [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Post")]
     public long CrossCoreNoWait() => Use(p => new CrossCoreNoWaitThroughput(p)).Run(Ops);
 
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Post (ring 1, kernel)")]
+    public long CrossCoreNoWaitRing1() => Use(p => new CrossCoreNoWaitThroughput(p, ring: 1)).Run(Ops);
+
     [Benchmark(OperationsPerInvoke = Ops, Description = "Channel<T> spin TryRead")]
     public long ChannelSpin() => Use(p => new ChannelThroughput(p, awaitReader: false)).Run(Ops);
 
