@@ -225,7 +225,8 @@ public sealed class AllocationTests
     /// P7 from outside the set: an <c>async</c> loop on the thread pool awaiting calls to a core, with the spin off (every
     /// continuation is queued to the pool), at its default, and at its longest (almost every answer arrives within it and
     /// the loop stays on its thread). The loop hops pool threads, so the count is process-wide; anything else the process
-    /// allocates meanwhile (the test runner's reporting) only raises it, and stays far below one byte per call.
+    /// allocates meanwhile (the test runner reports earlier tests on its own threads: tens of KB, seen here) only raises
+    /// it, so the least of three rounds is the calls' own figure.
     /// </summary>
     [Theory]
     [InlineData(0)]
@@ -233,7 +234,8 @@ public sealed class AllocationTests
     [InlineData(1_000)]
     public async Task P7_awaited_call_from_an_outside_async_method_allocates_nothing(int spinMicroseconds)
     {
-        const int Calls = 50_000;
+        const int Calls = 20_000;
+        const int Rounds = 3;
         using var set = new CoreSet(new CoreSetOptions
         {
             CoreCount = 2,
@@ -250,17 +252,23 @@ public sealed class AllocationTests
                 _ = await set.InvokeAsync(1, static c => ++c.Value, counter);
             }
 
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            for (var i = 0; i < Calls / 2; i++)
+            var least = long.MaxValue;
+            for (var round = 0; round < Rounds; round++)
             {
-                await set.InvokeAsync(1, static c => c.Value++, counter);
-                _ = await set.InvokeAsync(1, static c => ++c.Value, counter);
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                for (var i = 0; i < Calls / 2; i++)
+                {
+                    await set.InvokeAsync(1, static c => c.Value++, counter);
+                    _ = await set.InvokeAsync(1, static c => ++c.Value, counter);
+                }
+
+                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
             }
 
-            return GC.GetTotalAllocatedBytes(precise: true) - before;
+            return least;
         });
 
-        Assert.Equal(0, bytes / Calls);
-        Assert.Equal(4_000L + Calls, counter.Value);
+        Assert.True(bytes / Calls == 0, $"{bytes} B in the least of {Rounds} rounds of {Calls} calls");
+        Assert.Equal(4_000L + (Rounds * Calls), counter.Value);
     }
 }
