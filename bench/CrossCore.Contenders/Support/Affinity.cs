@@ -64,7 +64,16 @@ public static class BenchAffinity
     /// Lets every thread-pool thread of the process (".NET TP Worker", ".NET TP Gate", ...) run on every CPU: they may
     /// have been created by a pinned thread and inherited its mask (Linux only).
     /// </summary>
-    public static void FreeThreadPool()
+    public static void FreeThreadPool() => SetThreadPoolCpus(-1);
+
+    /// <summary>
+    /// Confines every thread-pool thread of the process to <paramref name="cpu"/> (workers the pool adds meanwhile
+    /// inherit it from their creator), for a contender whose awaiting side runs on pool threads and must sit on the
+    /// driver's CPU, as a dedicated driver thread would; <see cref="FreeThreadPool"/> undoes it (Linux only).
+    /// </summary>
+    public static void PinThreadPool(int cpu) => SetThreadPoolCpus(cpu);
+
+    private static void SetThreadPoolCpus(int cpu)
     {
         const string tasks = "/proc/self/task";
         if (!OperatingSystem.IsLinux() || !Directory.Exists(tasks))
@@ -79,7 +88,7 @@ public static class BenchAffinity
                 if (File.ReadAllText(Path.Combine(dir, "comm")).StartsWith(".NET TP", StringComparison.Ordinal)
                     && int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var tid))
                 {
-                    UnpinThread(tid);
+                    SetThreadCpus(tid, cpu);
                 }
             }
             catch (IOException)
@@ -89,7 +98,10 @@ public static class BenchAffinity
         }
     }
 
-    private static void UnpinThread(int tid)
+    private static void UnpinThread(int tid) => SetThreadCpus(tid, -1);
+
+    /// <summary>Lets thread <paramref name="tid"/> run on <paramref name="only"/>, or on every CPU when it is negative.</summary>
+    private static void SetThreadCpus(int tid, int only)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -99,7 +111,10 @@ public static class BenchAffinity
         var mask = new ulong[MaxCpus / 64];
         for (var cpu = 0; cpu < Environment.ProcessorCount && cpu < MaxCpus; cpu++)
         {
-            mask[cpu / 64] |= 1UL << (cpu % 64);
+            if (only < 0 || cpu == only)
+            {
+                mask[cpu / 64] |= 1UL << (cpu % 64);
+            }
         }
 
         _ = NativeMethods.sched_setaffinity(tid, MaxCpus / 8, mask);

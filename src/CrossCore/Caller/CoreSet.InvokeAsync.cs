@@ -170,7 +170,9 @@ public sealed partial class CoreSet
         }
 
         version = call.Version;
-        var answerSoon = spin && here is null && AwaitSpinTicks > 0 && target.Parker.State != Parker.Parked; // a snapshot: only picks the spin below
+        var answerSoon = spin && here is null && AwaitSpinTicks > 0
+            && target.Parker.State != Parker.Parked // a snapshot: only picks the spin below
+            && (target.HardwareCpu < 0 || Thread.GetCurrentProcessorId() != target.HardwareCpu); // spinning on the target's CPU would only delay it
         if (!target.Enqueue(call))
         {
             call.RunDetached(this); // the set was disposed under us: run it here, nothing accepted is lost (C9)
@@ -185,7 +187,7 @@ public sealed partial class CoreSet
     }
 
     /// <summary>
-    /// From outside the set, to a core that was not parked: spin up to <see cref="CoreSetOptions.AwaitSpinDuration"/>
+    /// From outside the set, to a core that was not parked and is not pinned to the CPU the caller runs on: spin up to <see cref="CoreSetOptions.AwaitSpinDuration"/>
     /// for the answer. If it arrives, the caller's <c>await</c> finds the task completed and continues on this thread,
     /// so the round trip pays no thread-pool dispatch and no pool-thread wake-up; if not, the task is returned pending
     /// as usual. The caller owns its reference to <paramref name="call"/> until it reads the outcome, so the entry

@@ -26,8 +26,9 @@ public sealed class CoreSetOptions
     /// and its overloads, called from outside the set (a thread-pool thread or any thread that is not a core), spin for
     /// the answer before they return a pending task, when the target core is awake (running or polling). An answer
     /// within the spin completes the task before the caller awaits it, so the caller continues on its own thread
-    /// instead of paying a thread-pool dispatch and wake-up (several microseconds). A call to a parked core, and any
-    /// call from a core, never spins. Default: 10 µs. Zero never spins.
+    /// instead of paying a thread-pool dispatch and wake-up (several microseconds). A call to a parked core, a call made
+    /// on the hardware CPU its pinned target core runs on (the spin would only keep the core from running), and any call
+    /// from a core never spin. Default: 10 µs. Zero never spins.
     /// </summary>
     public TimeSpan AwaitSpinDuration { get; init; } = TimeSpan.FromMicroseconds(10);
 

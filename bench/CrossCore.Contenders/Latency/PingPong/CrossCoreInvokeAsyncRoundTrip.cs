@@ -36,7 +36,9 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : CrossCoreLatencyContender
     {
         if (!_fromCore)
         {
-            BenchAffinity.EnterThreadPoolRegion(); // pool threads must not inherit the driver's CPU
+            // The awaiting async method runs on pool threads: put them on the driver's CPU, as the peer's ping thread is,
+            // so none shares the target core's CPU (a pool thread there waits behind the core's polling, tens of µs).
+            BenchAffinity.PinThreadPool(_placement.DriverCpu);
         }
 
         Loop(64, default(NoClock));
@@ -54,6 +56,7 @@ public sealed class CrossCoreInvokeAsyncRoundTrip : CrossCoreLatencyContender
     {
         if (!_fromCore)
         {
+            BenchAffinity.FreeThreadPool();
             BenchAffinity.LeaveThreadPoolRegion(_placement.DriverCpu);
         }
     }
