@@ -45,9 +45,7 @@ public sealed class DeferredTests(ITestOutputHelper output)
     public void A_Sync_caller_is_woken_when_the_run_it_waits_for_ends() =>
         Verdict.Passes(CoyoteRunner.Real, SyncWake, 300, output, memoryAccesses: true);
 
-    // E5: the runner reads the waiter count before its busy-clear CAS, so a Sync caller that registers and re-reads
-    // Busy between the two parks unwoken (a logic race: SC-visible, so Coyote sees it; spin's BUG_SYNC_COUNT_EARLY too).
-    [Fact]
-    public void Mutant_sync_waiters_counted_before_the_busy_clear_is_found() =>
-        Verdict.Finds("E5-sync-count-early", SyncWake, 300, output, memoryAccesses: true);
+    // E5 (the runner reads the waiter count before its busy-clear CAS) is not found by SyncWake: in CI and on its own
+    // branch 300 schedules found nothing. The parker's ManualResetEventSlim is not controlled by Coyote, so the parked
+    // syncer's timed park returns and its re-check rescues the lost wake-up. Spin's BUG_SYNC_COUNT_EARLY catches E5.
 }
