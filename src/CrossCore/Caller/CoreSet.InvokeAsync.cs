@@ -187,8 +187,8 @@ public sealed partial class CoreSet
     }
 
     /// <summary>
-    /// From outside the set, to a core that was not parked and is not pinned to the CPU the caller runs on: spin up to <see cref="CoreSetOptions.AwaitSpinDuration"/>
-    /// for the answer. If it arrives, the caller's <c>await</c> finds the task completed and continues on this thread,
+    /// From outside the set, to a core that was not parked and is not pinned to the CPU the caller runs on: spin up to
+    /// <see cref="CoreSetOptions.AwaitSpinDuration"/> for the answer. If it arrives, the caller's <c>await</c> finds the task completed and continues on this thread,
     /// so the round trip pays no thread-pool dispatch and no pool-thread wake-up; if not, the task is returned pending
     /// as usual. The caller owns its reference to <paramref name="call"/> until it reads the outcome, so the entry
     /// cannot be recycled under the spin.
@@ -206,8 +206,9 @@ public sealed partial class CoreSet
             Thread.SpinWait(4);
         }
 
-        // Full fence: the caller's await reads the outcome (GetResult) after the read above that saw it complete, also
-        // where loads may pass loads. Pairs with the completing CAS inside the source's SetResult/SetException (Run).
+        // C12 (O5's reuse rule on the caller's side): full fence; the caller's await reads the outcome (GetResult) after
+        // the read above that saw it complete, also where loads may pass loads. Pairs with the completing CAS inside the
+        // source's SetResult/SetException (AwaitableCall.Complete, the core's last touch).
         Interlocked.MemoryBarrier();
     }
 }

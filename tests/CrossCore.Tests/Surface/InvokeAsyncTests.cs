@@ -224,14 +224,7 @@ public sealed class InvokeAsyncTests
     [Fact]
     public async Task C12_from_outside_results_and_exceptions_are_the_functions_whether_or_not_the_spin_caught_the_answer()
     {
-        using var set = new CoreSet(new CoreSetOptions
-        {
-            CoreCount = 2,
-            PollDuration = TimeSpan.FromSeconds(1),
-            AwaitSpinDuration = TimeSpan.FromMilliseconds(1),
-            OnStuckCall = static _ => { },
-            Name = "test spin",
-        });
+        using var set = LongSpinSet("test spin");
         var box = new int[1];
         for (var i = 0; i < 1_000; i++)
         {
@@ -251,14 +244,7 @@ public sealed class InvokeAsyncTests
     [Fact]
     public void C12_from_a_cores_task_context_InvokeAsync_returns_pending_and_resumes_there()
     {
-        using var set = new CoreSet(new CoreSetOptions
-        {
-            CoreCount = 2,
-            PollDuration = TimeSpan.FromSeconds(1),
-            AwaitSpinDuration = TimeSpan.FromMilliseconds(1),
-            OnStuckCall = static _ => { },
-            Name = "test spin core",
-        });
+        using var set = LongSpinSet("test spin core");
         var task = set.RunAsync(0, static async s =>
         {
             var pendingAtReturn = 0;
@@ -275,4 +261,14 @@ public sealed class InvokeAsyncTests
         Wait.For(task);
         Assert.Equal(200, task.Result);
     }
+
+    /// <summary>Two cores that poll for a second (they stay awake) and the longest spin allowed.</summary>
+    private static CoreSet LongSpinSet(string name) => new(new CoreSetOptions
+    {
+        CoreCount = 2,
+        PollDuration = TimeSpan.FromSeconds(1),
+        AwaitSpinDuration = TimeSpan.FromMilliseconds(1),
+        OnStuckCall = static _ => { },
+        Name = name,
+    });
 }
