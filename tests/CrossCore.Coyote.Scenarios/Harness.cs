@@ -16,7 +16,13 @@ public static class Harness
     public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException) => NewSet(cores, onFunctionException, noWaitRing: 0);
 
     /// <summary>As <see cref="NewSet(int)"/>, with <paramref name="noWaitRing"/> posting descriptors per sender and core (0: the default).</summary>
-    public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException, int noWaitRing)
+    public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException, int noWaitRing) =>
+        NewSet(cores, onFunctionException, noWaitRing, senderLanes: 0);
+
+    /// <summary>As <see cref="NewSet(int)"/>, with the cores' sender lanes on (they are opt-in).</summary>
+    public static CoreSet NewSetWithLanes(int cores) => NewSet(cores, null, noWaitRing: 0, senderLanes: CoreLanes.Count);
+
+    private static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException, int noWaitRing, int senderLanes)
     {
         // SpinWait.SpinUntil is rewritten into a controlled wait (the operation is paused until the condition holds).
         SchedulerSeams.WaitForEvent = static e => SpinWait.SpinUntil(new EventIsSet(e).Evaluate);
@@ -33,6 +39,8 @@ public static class Harness
         {
             options.NoWaitRingSize = noWaitRing;
         }
+
+        options.SenderLanes = senderLanes;
 
         return new CoreSet(options);
     }

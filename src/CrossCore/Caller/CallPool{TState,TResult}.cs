@@ -4,8 +4,8 @@ namespace CrossCore;
 
 /// <summary>
 /// Per-thread descriptors for waiting and posted calls with state type <typeparamref name="TState"/> and result type
-/// <typeparamref name="TResult"/>, per target core: one sync descriptor and one ring of posting descriptors
-/// (<see cref="NoWaitRing{TState}"/>) each, the kernel's per-CPU <c>csd_data</c> and per-pair <c>cfd_data</c>. They
+/// <typeparamref name="TResult"/>, per target core: one sync descriptor, one lane descriptor
+/// (<see cref="LaneCall{TState, TResult}"/>) and one ring of posting descriptors (<see cref="NoWaitRing{TState}"/>) each, the kernel's per-CPU <c>csd_data</c> and per-pair <c>cfd_data</c>. They
 /// make calls allocation-free after a thread's first call to each core (P4).
 /// </summary>
 /// <remarks>
@@ -21,6 +21,9 @@ internal static class CallPool<TState, TResult>
     [ThreadStatic]
     private static NoWaitRing<TState>[]? t_noWait;
 
+    [ThreadStatic]
+    private static LaneCall<TState, TResult>[]? t_lane;
+
     /// <summary>The calling thread's sync descriptor for <paramref name="core"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SyncCall<TState, TResult> Sync(int core)
@@ -32,6 +35,23 @@ internal static class CallPool<TState, TResult>
         }
 
         return CreateSync(core);
+    }
+
+    /// <summary>
+    /// The calling thread's lane descriptor for <paramref name="core"/>, or null if the thread's descriptor for that id
+    /// is bound to a core of another set that is still running (the call then goes through the inbox). A descriptor
+    /// bound to a disposed set's core is replaced: one allocation per set the thread calls after a dispose.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LaneCall<TState, TResult>? Lane(Core core)
+    {
+        var slots = t_lane;
+        if (slots is not null && (uint)core.Id < (uint)slots.Length && slots[core.Id] is { } call && call.Bound == core)
+        {
+            return call;
+        }
+
+        return CreateLane(core);
     }
 
     /// <summary>The calling thread's ring of posting descriptors for <paramref name="core"/>.</summary>
@@ -54,6 +74,18 @@ internal static class CallPool<TState, TResult>
     {
         EnsureLength(ref t_sync, core);
         return t_sync![core] = new SyncCall<TState, TResult>();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LaneCall<TState, TResult>? CreateLane(Core core)
+    {
+        EnsureLength(ref t_lane, core.Id);
+        if (t_lane![core.Id] is { } bound && !bound.Bound.Lanes.IsClosed)
+        {
+            return null; // bound to a live core of another set
+        }
+
+        return t_lane[core.Id] = new LaneCall<TState, TResult>(core, CoreContext.CurrentParker);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

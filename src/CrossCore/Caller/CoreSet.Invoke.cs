@@ -110,10 +110,22 @@ public sealed partial class CoreSet
             return true;
         }
 
-        var call = CallPool<TState, TResult>.Sync(target.Id);
         var started = Telemetry.Metrics.SyncLatencyOn ? Stopwatch.GetTimestamp() : 0; // D3: the clock is read only while someone listens
-        QueueSync(target, call, function, state);
-        var error = WaitSync(target, call, out result);
+        ExceptionDispatchInfo? error;
+        LaneCall<TState, TResult>? lane;
+        long request;
+        if (target.Lanes.Enabled && (lane = CallPool<TState, TResult>.Lane(target)) is not null
+            && (lane.Joined || TryJoinLane(target, lane)) && (request = lane.TryPublish(function, state)) != 0)
+        {
+            error = WaitLane(target, lane, request, out result);
+        }
+        else
+        {
+            var call = CallPool<TState, TResult>.Sync(target.Id);
+            QueueSync(target, call, function, state);
+            error = WaitSync(target, call, out result);
+        }
+
         if (started != 0)
         {
             Telemetry.SyncCallLatency(started);
@@ -122,6 +134,96 @@ public sealed partial class CoreSet
         error?.Throw();
         return true;
     }
+
+    /// <summary>After a lane publish: the wake-up check, the closed check (C9), the wait; returns the function's exception.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ExceptionDispatchInfo? WaitLane<TState, TResult>(Core target, LaneCall<TState, TResult> lane, long request, out TResult result)
+    {
+        if (CrossCoreEventSource.CallsOn) // D2
+        {
+            Telemetry.CallQueued(target, lane);
+        }
+
+        target.Kick(); // O7: ordered after the request by the publishing CAS; every lane request is the first of its lane
+        if (target.Lanes.IsClosed) // acquire; pairs with the Exchange in CoreLanes.Close (C9)
+        {
+            lane.TakeBackIfClosed(request, target.Id);
+        }
+
+        Waiter.WaitUntil(new LaneCall<TState, TResult>.Released(lane, request), this, target.Id, lane);
+        result = lane.TakeResult(out var error);
+        return error;
+    }
+
+    /// <summary>
+    /// Tries to give the calling thread a lane on <paramref name="target"/>: a free slot, else (once its owner has not
+    /// called for <see cref="CoreLanes.IdleMs"/>) a slot of an idle sender. Tried once every
+    /// <see cref="LaneJoinInterval"/> calls that go through the inbox, so a thread without a lane pays a scan of four
+    /// slots per that many calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryJoinLane<TState, TResult>(Core target, LaneCall<TState, TResult> lane)
+    {
+        if (lane.JoinCountdown > 0)
+        {
+            lane.JoinCountdown--;
+            return false;
+        }
+
+        lane.JoinCountdown = LaneJoinInterval;
+        var lanes = target.Lanes;
+        if (lanes.TryJoin(lane))
+        {
+            lane.Joined = true;
+            return true;
+        }
+
+        if (lanes.IsClosed)
+        {
+            return false;
+        }
+
+        // Every slot is taken: take the slot of a sender that has not called since our last look, at least IdleMs ago.
+        var now = Environment.TickCount64;
+        for (var i = 0; i < CoreLanes.Count; i++)
+        {
+            var victim = lanes.Slot(i);
+            if (victim is null || victim != lane.Candidate)
+            {
+                continue;
+            }
+
+            var word = victim.RequestWord;
+            if (word != lane.CandidateWord)
+            {
+                break; // it called since: watch it afresh below
+            }
+
+            if (now - lane.CandidateSince < CoreLanes.IdleMs)
+            {
+                return false;
+            }
+
+            lane.Candidate = null;
+            if (victim.TryRetireIdle(word) && lanes.TryReplace(i, victim, lane))
+            {
+                lane.Joined = true;
+                return true;
+            }
+
+            lane.Joined = lanes.TryJoin(lane); // it left first (or called): a slot may be free now
+            return lane.Joined;
+        }
+
+        var watched = lanes.Slot((int)(now & (CoreLanes.Count - 1)));
+        lane.Candidate = watched;
+        lane.CandidateWord = watched?.RequestWord ?? 0;
+        lane.CandidateSince = now;
+        return false;
+    }
+
+    /// <summary>How many calls through the inbox a thread without a lane makes between two attempts to take one.</summary>
+    private const int LaneJoinInterval = 64;
 
     /// <summary>Claims (C13), arms and queues a sync call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -86,8 +86,29 @@ public sealed class CoreSetOptions
     /// </summary>
     internal int NoWaitRingSize { get; set; } = DefaultNoWaitRingSize;
 
+    /// <summary>
+    /// The default number of sender lanes per core (<see cref="CoreLanes"/>): 0 (every waiting call goes through the
+    /// inbox, as the kernel's do), or the AppContext data <c>CrossCore.SenderLanes</c> (0..4), read once per process.
+    /// Off by default until the bench shows the lanes meet P1 on the machines we measure (docs/PERFORMANCE.md, "Sender
+    /// lanes"); for measurement and A/B builds, not a public option.
+    /// </summary>
+    internal static readonly int DefaultSenderLanes =
+        AppContext.GetData("CrossCore.SenderLanes") is { } lanes
+        && int.TryParse(Convert.ToString(lanes, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            ? Math.Clamp(count, 0, CoreLanes.Count)
+            : 0;
+
+    /// <summary>
+    /// How many known senders each core polls directly (their waiting calls skip the inbox; see <see cref="CoreLanes"/>).
+    /// Internal: set by the bench to compare lanes with the inbox in one run; settable for the same reason as
+    /// <see cref="NoWaitRingSize"/>.
+    /// </summary>
+    internal int SenderLanes { get; set; } = DefaultSenderLanes;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(SenderLanes, nameof(SenderLanes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SenderLanes, CoreLanes.Count, nameof(SenderLanes));
         ArgumentOutOfRangeException.ThrowIfLessThan(NoWaitRingSize, 1, nameof(NoWaitRingSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(NoWaitRingSize, MaxNoWaitRingSize, nameof(NoWaitRingSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(CoreCount, 1, nameof(CoreCount));

@@ -6,7 +6,7 @@ namespace CrossCore;
 /// <summary>A core's idle: poll its inbox for the poll duration, then park on its <see cref="Parker"/> (§5.5, O7).</summary>
 internal sealed partial class Core
 {
-    private bool HasLocalWork => Inbox.HasWork || _lists.HasRaised || _lists.HasTasks;
+    private bool HasLocalWork => Inbox.HasWork || _lists.HasRaised || _lists.HasTasks || HasLaneWork;
 
     private bool ShouldWake => HasLocalWork || _stopRequested || !IsOnline || _lists.IsLazyDue;
 
@@ -16,6 +16,8 @@ internal sealed partial class Core
     {
         var deadline = Stopwatch.GetTimestamp() + Set.PollTicks;
         var yield = Set.Oversubscribed;
+        var lanes = Lanes;
+        var served = false;
         Parker.BeginPolling();
         for (var i = Set.PollTicks == 0 ? 64 : 1; ; i++) // PollDuration zero: straight to the deadline check, then park
         {
@@ -25,8 +27,28 @@ internal sealed partial class Core
                 return;
             }
 
+            // A lane call is served here, still Polling: its sender's wake-up check (Parker.Wake) then reads an unchanged
+            // line, and a known sender's round trip costs its request line and our reply line only (P1).
+            if (lanes.Used != 0 && ServeLanes())
+            {
+                if (_lists.HasRaised || _lists.HasTasks)
+                {
+                    Parker.SetRunning(); // the call queued local work: run it in the loop
+                    return;
+                }
+
+                served = true;
+                continue;
+            }
+
             if ((i & 63) == 0)
             {
+                if (served)
+                {
+                    served = false;
+                    deadline = Stopwatch.GetTimestamp() + Set.PollTicks; // the poll duration counts from the last work
+                }
+
                 if (_stopRequested || !IsOnline || Stopwatch.GetTimestamp() >= deadline)
                 {
                     break;

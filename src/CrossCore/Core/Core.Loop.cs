@@ -54,11 +54,11 @@ internal sealed partial class Core
         }
     }
 
-    /// <summary>Runs the inbox, raised deferred work and due lazy work. Returns true if it ran anything.</summary>
+    /// <summary>Runs the lanes, the inbox, raised deferred work and due lazy work. Returns true if it ran anything.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot core-thread path: see docs/PERFORMANCE.md, "Tiering"
     private bool ServiceHandlerWork()
     {
-        var worked = false;
+        var worked = Lanes.Used != 0 && ServeLanes(); // known senders' waiting calls: sync, so first (§5.1)
         var chain = Inbox.DetachAll(out var count, out var syncs);
         if (chain is not null)
         {

@@ -32,6 +32,13 @@ internal sealed partial class Core
         // Execute, which orders this store before any re-push): an entry that then sits in a pool or an idle
         // descriptor must not keep the rest of its batch alive, nor through it another (even a disposed) set.
         entry.Next = null;
+        RunClaimed(entry);
+    }
+
+    /// <summary>Runs one entry whose <see cref="InboxEntry.Next"/> is already null (a lane call), with the run record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RunClaimed(InboxEntry entry)
+    {
         _run.Begin(entry, null); // the reader asks the entry for its function
         var trace = CrossCoreEventSource.RunEventsOn ? Set.Telemetry.FunctionEntry(this, entry) : default; // D2: reads the entry before it runs (O5)
         CoreContext.EnterHandler();

@@ -40,6 +40,7 @@ internal sealed partial class Core
         Set = set;
         Id = id;
         Counters = new CoreCounters();
+        Lanes = new CoreLanes(set.Options.SenderLanes);
         _online.Value = 1;
         _syncContext = new CoreSynchronizationContext(this);
         TaskScheduler = new CoreTaskScheduler(this);
@@ -91,11 +92,11 @@ internal sealed partial class Core
         get => Volatile.Read(ref _online.Value) != 0; // acquire; pairs with the Interlocked.Exchange in SetOnline
     }
 
-    /// <summary>True if the inbox or the raised deferred list has work (what a waiting core drains, O8).</summary>
+    /// <summary>True if the inbox, a lane or the raised deferred list has work (what a waiting core drains, O8).</summary>
     public bool HasWaitDrainableWork
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Inbox.HasWork || _lists.HasRaised;
+        get => Inbox.HasWork || _lists.HasRaised || (Lanes.Used != 0 && HasLaneWork);
     }
 
     /// <summary>The state shown to users.</summary>

@@ -45,10 +45,12 @@ internal sealed partial class Core
         }
     }
 
-    /// <summary>Dispose: drain, close the inbox in the same exchange as the last detach, drain what that returned.</summary>
+    /// <summary>Dispose: drain, close the lanes (C9), close the inbox in the same exchange as the last detach, drain what
+    /// that returned and what the lanes still hold.</summary>
     private void FinalDrain()
     {
         DrainEverything();
+        CloseLanes();
         var last = Inbox.CloseAndDetach(out var count, out var syncs);
         if (last is not null)
         {

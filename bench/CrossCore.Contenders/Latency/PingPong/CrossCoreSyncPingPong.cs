@@ -17,20 +17,25 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
     private readonly PaddedCounter _state = new();
     private readonly bool _parked;
     private readonly bool _withResult;
+    private readonly bool _lanes;
 
     /// <summary>Starts a two-core set; core 1 is the target. <paramref name="parked"/>: poll duration zero.
     /// <paramref name="withResult"/>: call <c>Invoke&lt;TState, TResult&gt;</c> and use the returned count (P7's check
-    /// that a result costs nothing measurable over the void call).</summary>
-    public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false)
-        : base(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null))
+    /// that a result costs nothing measurable over the void call).
+    /// <paramref name="lanes"/>: turn the core's sender lanes on (off by default: every call goes through the inbox, the
+    /// kernel's one path), for the A/B of the lanes in the same run.</summary>
+    public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false, bool lanes = false)
+        : base(WithLanes(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null), lanes))
     {
         _parked = parked;
         _withResult = withResult;
+        _lanes = lanes;
     }
 
     /// <inheritdoc/>
     public override string Name => _parked ? "CrossCore Invoke to a parked core"
-        : _withResult ? "CrossCore Invoke<TResult>, outside thread → core" : "CrossCore Invoke, outside thread → core";
+        : _withResult ? "CrossCore Invoke<TResult>, outside thread → core"
+        : _lanes ? "CrossCore Invoke through a sender lane (opt-in)" : "CrossCore Invoke, outside thread → core";
 
     /// <inheritdoc/>
     public override string? PinningError => Set.GetCoreInfo(Target).PinningError;
@@ -101,6 +106,16 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
         }
 
         return elapsed;
+    }
+
+    private static CoreSetOptions WithLanes(CoreSetOptions options, bool lanes)
+    {
+        if (lanes)
+        {
+            options.SenderLanes = CoreLanes.Count;
+        }
+
+        return options;
     }
 
     private readonly struct InvokeTarget(CoreSet set, PaddedCounter state) : IRoundTrip
