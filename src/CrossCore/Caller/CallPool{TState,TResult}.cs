@@ -5,8 +5,9 @@ namespace CrossCore;
 /// <summary>
 /// Per-thread descriptors for waiting and posted calls with state type <typeparamref name="TState"/> and result type
 /// <typeparamref name="TResult"/>, per target core: one sync descriptor, one lane descriptor
-/// (<see cref="LaneCall{TState, TResult}"/>) and one ring of posting descriptors (<see cref="NoWaitRing{TState}"/>) each, the kernel's per-CPU <c>csd_data</c> and per-pair <c>cfd_data</c>. They
-/// make calls allocation-free after a thread's first call to each core (P4).
+/// (<see cref="LaneCall{TState, TResult}"/>) and one ring of posting descriptors (<see cref="NoWaitRing{TState}"/>)
+/// each, the kernel's per-CPU <c>csd_data</c> and per-pair <c>cfd_data</c>. They make calls allocation-free after a
+/// thread's first call to each core (P4).
 /// </summary>
 /// <remarks>
 /// A thread never needs two sync descriptors for the same target at once: waiting calls are forbidden in handler

@@ -22,34 +22,12 @@ public sealed class LaneTests
         return n;
     }
 
-    private static void OnThread(Action action)
-    {
-        Exception? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception ex)
-            {
-                error = ex;
-            }
-        });
-        thread.Start();
-        Assert.True(thread.Join(Wait.HangTimeout), "a lane caller hung");
-        if (error is not null)
-        {
-            throw new InvalidOperationException("the lane caller failed", error);
-        }
-    }
-
     [Fact]
     public void A_threads_waiting_calls_take_a_lane_and_keep_results_exceptions_and_writes_O4()
     {
         using var set = Sets.CreateWithLanes(2);
         var box = new StrongBox<long>();
-        OnThread(() =>
+        Wait.OnThread(() =>
         {
             for (var i = 1; i <= 1_000; i++)
             {
@@ -120,7 +98,7 @@ public sealed class LaneTests
 
         // A new sender finds every lane taken; it keeps calling (through the inbox) until an idle owner's lane is its own.
         var stole = false;
-        OnThread(() =>
+        Wait.OnThread(() =>
         {
             for (var i = 0; i < 20_000 && !stole; i++)
             {
@@ -213,7 +191,7 @@ public sealed class LaneTests
     {
         using var set = Sets.CreateWithLanes(2, senderLanes: 0);
         var box = new StrongBox<long>();
-        OnThread(() =>
+        Wait.OnThread(() =>
         {
             for (var i = 0; i < 500; i++)
             {
