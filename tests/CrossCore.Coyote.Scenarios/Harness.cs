@@ -8,7 +8,9 @@ public static class Harness
     /// <summary>
     /// A set for systematic testing: no polling (a core with nothing to do parks at once, so every wake-up path is
     /// taken), no stuck-call reports (a parked waiter then never wakes on a timer: under Coyote a lost wake-up is a
-    /// deadlock the scheduler reports, not a stall). The seams (Core/SchedulerSeams.cs) are pointed at what the scheduler sees.
+    /// deadlock the scheduler reports, not a stall), no awaiter's spin (it is bounded by the clock, which Coyote does not
+    /// control: a replay, slower with its log, spun fewer rounds than the exploration and diverged from its schedule;
+    /// with zero the awaiter looks once, so an answer already there still takes the spin's exit and its fence). The seams (Core/SchedulerSeams.cs) are pointed at what the scheduler sees.
     /// </summary>
     public static CoreSet NewSet(int cores) => NewSet(cores, null);
 
@@ -31,6 +33,7 @@ public static class Harness
         {
             CoreCount = cores,
             PollDuration = TimeSpan.Zero,
+            AwaitSpinDuration = TimeSpan.Zero,
             StuckCallTimeout = TimeSpan.Zero,
             Name = "coyote",
             OnFunctionException = onFunctionException,

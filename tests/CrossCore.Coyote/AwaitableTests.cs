@@ -26,17 +26,17 @@ public sealed class AwaitableTests(ITestOutputHelper output)
         Verdict.Passes(CoyoteRunner.Real, Owners, 150, output, memoryAccesses: true);
 
     // M11's window is on the core's side (between its read and its write of the phase), and the token's thread is let
-    // go just before the core reaches it: found by the random strategy at schedule 44 of 300 (PCT finds it too: 124,
-    // or 105 with plain accesses).
+    // go just before the core reaches it: found by the random strategy at schedule 19 of 300 (PCT found it too, at
+    // 124 before the harness set the awaiter's spin to zero).
     [Fact]
     public void Mutant_check_then_set_start_is_found() =>
         Verdict.Finds("M11-awaitable-plain-start", Scenario, 300, output, strategy: Strategy.Random);
 
     // M12's window is on the awaiter's side (a plain read then a plain write of the count) while core 1 has a long way
     // to go before it drops its own reference: PCT finds that (one priority change held inside the window); the random
-    // strategy would have to hold the awaiter still for the whole of the core's way. Found at 104 of 300 (Release) and
-    // 62 (Debug) when run alone, but not in 300 in one full CI run (the pools' thread caches carry state across
-    // tests): 2000 schedules, about 10 s, stopping at the first bug.
+    // strategy would have to hold the awaiter still for the whole of the core's way. Found at 138, the same in every run
+    // since the harness set the awaiter's clock-bounded spin to zero (before, it was missed in 300 in one CI run and its
+    // replay diverged in others): 2000 schedules at most, stopping at the first bug.
     [Fact]
     public void Mutant_plain_reference_release_is_found() =>
         Verdict.Finds("M12-awaitable-plain-release", Owners, 2000, output, memoryAccesses: true);

@@ -39,7 +39,7 @@ internal abstract class LaneCall : InboxEntry
     internal bool IsRequested
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Volatile.Read(ref _request) > Volatile.Read(ref Reply.Done); // Done: acquire; pairs with the releases in Execute and RunTakenBack (only the core and, after a dispose, the owner write it)
+        get => Volatile.Read(ref _request) > Volatile.Read(ref Reply.Done); // Done: acquire; pairs with the releases in Execute and TakeBackIfClosed (only the core and, after a dispose, the owner write it)
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ internal abstract class LaneCall : InboxEntry
     internal bool TryTakeContested()
     {
         var request = Volatile.Read(ref _request); // acquire; pairs with the owner's publishing CAS
-        // Full fence; the arbiter against the owner's CAS in TryTakeBack for the same pending value.
+        // Full fence; the arbiter against the owner's CAS in TakeBackIfClosed for the same pending value.
         return request > Volatile.Read(ref Reply.Done) && Interlocked.CompareExchange(ref _request, ~request, request) == request;
     }
 
