@@ -40,6 +40,10 @@ internal static class TortureCommand
         };
         var hotplug = new Option<bool>("--hotplug") { Description = "Take random cores offline and back while the invokers run (the default)." };
         var noHotplug = new Option<bool>("--no-hotplug") { Description = "No hotplug." };
+        var noAlignedRace = new Option<bool>("--no-aligned-race")
+        {
+            Description = "No aligned racer (a thread that races TryPost and QueueOn at the instant a core releases them, where a missing fence shows; on by default).",
+        };
         var hotplugInterval = new Option<double>("--hotplug-interval")
         {
             Description = "Mean milliseconds between hotplug operations.",
@@ -131,7 +135,7 @@ internal static class TortureCommand
         var command = new Command("torture", "Randomized stress of every primitive with hotplug, ending in SUCCESS or FAILURE (the kernel's scftorture, extended).");
         foreach (var option in new Option[]
         {
-            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, hotplugInterval, delay, seed, json, quiet, status,
+            duration, iterations, cores, outside, coreInvokers, weights, hotplug, noHotplug, noAlignedRace, hotplugInterval, delay, seed, json, quiet, status,
             pin, stuckTimeout, stallTimeout, soak, soakRequests, fault, faultCount, sabotage, spinOneIn, outsideGap, sharedObjects, pollMicroseconds,
         })
         {
@@ -205,6 +209,7 @@ internal static class TortureCommand
             OutsideInvokers = parse.GetValue<int>("--outside-invokers"),
             Weights = weights,
             Hotplug = !parse.GetValue<bool>("--no-hotplug"),
+            AlignedRace = !parse.GetValue<bool>("--no-aligned-race"),
             HotplugInterval = TimeSpan.FromMilliseconds(parse.GetValue<double>("--hotplug-interval")),
             Delay = Enum.Parse<DelayKind>(parse.GetValue<string>("--delay") ?? "short", ignoreCase: true),
             Seed = parse.GetValue<ulong?>("--seed") ?? (ulong)Random.Shared.NextInt64(1, int.MaxValue),

@@ -90,6 +90,9 @@ internal sealed class TortureEngine : IDisposable
 
     public HotplugToggler? Toggler { get; private set; }
 
+    /// <summary>The aligned racer (<see cref="TortureOptions.AlignedRace"/>), or null.</summary>
+    public AlignedRacer? Racer { get; private set; }
+
     public string Phase => _phase;
 
     public TortureResult? Result { get; private set; }
@@ -169,6 +172,7 @@ internal sealed class TortureEngine : IDisposable
         Sampler?.Dispose(); // stopped already once the invokers ended, unless the run failed before that
         _watchdog?.Dispose();
         Toggler?.Dispose();
+        Racer?.Dispose();
         foreach (var invoker in Invokers)
         {
             invoker.Dispose();
@@ -230,6 +234,12 @@ internal sealed class TortureEngine : IDisposable
                 Toggler.Start();
             }
 
+            if (Options.AlignedRace)
+            {
+                Racer = new AlignedRacer(this);
+                Racer.Start();
+            }
+
             _phase = "running";
             foreach (var invoker in Invokers)
             {
@@ -258,6 +268,7 @@ internal sealed class TortureEngine : IDisposable
             }
 
             Task.WaitAll([.. _coreDrivers]);
+            Racer?.Stop();
             _endTicks = Stopwatch.GetTimestamp();
             Sampler?.Dispose(); // the invokers have ended: nothing judges a late return any more
             Progress();
@@ -528,6 +539,9 @@ internal sealed class TortureEngine : IDisposable
             OfflineOps = Toggler?.OfflineOps ?? 0,
             OnlineOps = Toggler?.OnlineOps ?? 0,
             AllOfflineEpisodes = Toggler?.AllOfflineEpisodes ?? 0,
+            AlignedRace = Racer is not null,
+            AlignedRounds = Racer?.Rounds ?? 0,
+            AlignedObliged = Racer?.Obliged ?? 0,
             WakeupsSent = s.WakeupsSent,
             WakeupsAvoided = s.WakeupsAvoided,
             WakeupsPerRequest = accepted == 0 ? 0 : Math.Round((double)s.WakeupsSent / accepted, 5),

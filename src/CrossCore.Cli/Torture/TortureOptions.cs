@@ -26,6 +26,10 @@ internal sealed record TortureOptions
     /// <summary>Random offline/online of cores while the invokers run.</summary>
     public bool Hotplug { get; init; } = true;
 
+    /// <summary>Run the aligned racer beside the invokers (<see cref="AlignedRacer"/>): O4 and O6 raced at the instant of
+    /// the core's release, where a missing fence shows.</summary>
+    public bool AlignedRace { get; init; } = true;
+
     /// <summary>Mean time between hotplug operations (each waits a random 0.5–1.5 of it).</summary>
     public TimeSpan HotplugInterval { get; init; } = TimeSpan.FromMilliseconds(75);
 

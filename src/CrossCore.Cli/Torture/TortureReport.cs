@@ -95,6 +95,9 @@ internal static class TortureReport
             r.Hotplug
                 ? $"hotplug: {N(r.OfflineOps)} offline, {N(r.OnlineOps)} online ({N(r.AllOfflineEpisodes)} all-offline episodes checked)"
                 : "hotplug: off",
+            r.AlignedRace
+                ? $"aligned race: {N(r.AlignedRounds)} rounds at the release instant, {N(r.AlignedObliged)} answered Busy or Coalesced (each run in flight had to see the write: O4, O6)"
+                : "aligned race: off",
             $"awaited calls: ran {N(r.AwaitedRan)} ({N(r.AwaitedCancelTooLate)} after a cancel that came too late), cancelled before start {N(r.AwaitedCancelledBeforeStart)} " +
             $"({N(r.AwaitedCancelledWhileQueued)} while queued), offline {N(r.AwaitedOffline)}",
             $"exactly-once: accepted {N(r.Accepted)} runs, executed {N(r.Executed)} in {r.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",

@@ -71,6 +71,18 @@ internal sealed class TortureResult
     [JsonPropertyName("all_offline_episodes")]
     public required long AllOfflineEpisodes { get; init; }
 
+    /// <summary>Whether the aligned racer ran (<c>--no-aligned-race</c> turns it off).</summary>
+    [JsonPropertyName("aligned_race")]
+    public required bool AlignedRace { get; init; }
+
+    /// <summary>Rounds of the aligned racer (0 when it is off): O4 and O6 raced at the instant of the release.</summary>
+    [JsonPropertyName("aligned_rounds")]
+    public required long AlignedRounds { get; init; }
+
+    /// <summary>Aligned rounds answered Busy or Coalesced, whose run in flight had to see the racer's write.</summary>
+    [JsonPropertyName("aligned_obliged")]
+    public required long AlignedObliged { get; init; }
+
     [JsonPropertyName("wakeups_sent")]
     public required long WakeupsSent { get; init; }
 

@@ -1,3 +1,4 @@
+using CrossCore.Cli.Torture;
 using CrossCore.Tests.Support;
 using Xunit.Abstractions;
 
@@ -14,14 +15,7 @@ public sealed class AlignedReleaseRaceTests(ITestOutputHelper output)
     [Fact]
     public void O4_a_Busy_answer_at_the_release_instant_is_seen_by_the_run_in_flight()
     {
-        var outcome = AlignedRace.Run(static (set, log) =>
-        {
-            var descriptor = new CallDescriptor<AlignedRace.Log>(static l => l.Record(), log);
-            return new AlignedRace.Target(
-                Queue: () => set.TryPost(1, descriptor) == CallResult.Ok,
-                Attempt: () => set.TryPost(1, descriptor) == CallResult.Busy,
-                Quiet: () => !descriptor.IsInFlight);
-        });
+        var outcome = AlignedRaceEpisodes.Run(AlignedRaceTarget.Descriptor);
         output.WriteLine($"{outcome.Episodes} episodes, {outcome.Rounds} rounds, {outcome.Obliged} Busy answers, {outcome.Violations} violations");
         Assert.True(outcome.Obliged > 0, "no attempt came before the release: the race was never run");
         Assert.Equal(0, outcome.Violations);

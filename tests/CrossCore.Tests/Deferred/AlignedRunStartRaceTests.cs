@@ -1,3 +1,4 @@
+using CrossCore.Cli.Torture;
 using CrossCore.Tests.Support;
 using Xunit.Abstractions;
 
@@ -14,14 +15,7 @@ public sealed class AlignedRunStartRaceTests(ITestOutputHelper output)
     [Fact]
     public void O6_a_Coalesced_answer_at_the_run_start_is_seen_by_the_run()
     {
-        var outcome = AlignedRace.Run(static (set, log) =>
-        {
-            var work = new DeferredWork<AlignedRace.Log>(set, static l => l.Record(), log);
-            return new AlignedRace.Target(
-                Queue: () => work.QueueOn(1) == QueueResult.Queued,
-                Attempt: () => work.QueueOn(1) == QueueResult.Coalesced,
-                Quiet: () => !work.IsBusy);
-        });
+        var outcome = AlignedRaceEpisodes.Run(AlignedRaceTarget.Deferred);
         output.WriteLine($"{outcome.Episodes} episodes, {outcome.Rounds} rounds, {outcome.Obliged} Coalesced answers, {outcome.Violations} violations");
         Assert.True(outcome.Obliged > 0, "no attempt came before the run start: the race was never run");
         Assert.Equal(0, outcome.Violations);
