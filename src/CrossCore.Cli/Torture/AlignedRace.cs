@@ -11,7 +11,7 @@ namespace CrossCore.Cli.Torture;
 /// </summary>
 /// <remarks>
 /// The delay is a staircase on the answers: an obliging answer (the attempt came before the release was visible)
-/// lengthens it, the other shortens it, so the attempts gather at the instant the release becomes visible, where the
+/// lengthens it, the other shortens it (by a step that grows with the delay), so the attempts gather at the instant the release becomes visible, where the
 /// reordering can show. Used by the torture's racer (<see cref="AlignedRacer"/>) and by the unit tests that fail on the
 /// real fence mutants (tests/CrossCore.Tests, AlignedRace). Nothing here measures time: a round waits for its runs.
 /// </remarks>
@@ -59,16 +59,19 @@ internal static class AlignedRace
                 return AlignedRaceRound.Skipped;
             }
 
-            spin.SpinOnce();
+            spin.SpinOnce(sleep1Threshold: -1); // yield, never sleep: a round lasts microseconds
         }
 
+        // The step grows with the delay, so the staircase finds the instant of the release whether it is nanoseconds
+        // after the gate (a core on a CPU of its own) or microseconds (a core time-sliced with others).
+        var step = 1 + (log.Delay >> 4);
         if (answer != AlignedRaceAnswer.Obliged)
         {
-            log.Delay = Math.Max(0, log.Delay - 1);
+            log.Delay = Math.Max(0, log.Delay - step);
             return answer == AlignedRaceAnswer.Accepted ? AlignedRaceRound.Accepted : AlignedRaceRound.Skipped;
         }
 
-        log.Delay++;
+        log.Delay += step;
         return log.SeenBy(before) < round ? AlignedRaceRound.Violation : AlignedRaceRound.Obliged;
     }
 }

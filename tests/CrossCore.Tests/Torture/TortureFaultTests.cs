@@ -65,6 +65,41 @@ public sealed class TortureFaultTests
         Assert.True(TortureRuns.Count(result, ViolationKind.CoalescedNotSeen) > 0, TortureRuns.Describe(result));
     }
 
+    // The aligned racer (AlignedRacer) on its own: the one invoker makes only waiting calls, which these faults do not
+    // touch, so a busy-not-seen or coalesced-not-seen can only be the racer's. The real fence removals (mutants M2, M6)
+    // are caught by the same race in AlignedReleaseRaceTests and AlignedRunStartRaceTests; their rates are in
+    // docs/VERIFICATION.md.
+    [Fact]
+    public void The_aligned_racer_alone_catches_a_missing_fence_after_an_async_release() =>
+        RacerAloneCatches(RuntimeFault.ReorderAsyncRelease, ViolationKind.BusyNotSeen);
+
+    [Fact]
+    public void The_aligned_racer_alone_catches_a_missing_fence_before_a_deferred_function() =>
+        RacerAloneCatches(RuntimeFault.ReorderDeferredClear, ViolationKind.CoalescedNotSeen);
+
+    private static void RacerAloneCatches(RuntimeFault fault, ViolationKind kind)
+    {
+        var result = TortureRuns.RunUntil(
+            seed => new TortureOptions
+            {
+                Cores = 2,
+                OutsideInvokers = 1,
+                CoreInvokers = 0,
+                Weights = PrimitiveWeights.Only(Primitive.SingleWait),
+                Hotplug = false,
+                Delay = DelayKind.None,
+                Iterations = 5_000,
+                Seed = seed,
+                Fault = fault,
+            },
+            r => TortureRuns.Count(r, kind) > 0,
+            maxRounds: 8);
+
+        Assert.True(result.AlignedRounds > 0, TortureRuns.Describe(result));
+        Assert.True(TortureRuns.Count(result, kind) > 0, TortureRuns.Describe(result));
+        Assert.Contains("aligned race", result.ViolationKinds.First(v => v.Kind == kind.Name()).Example);
+    }
+
     [Fact]
     public void The_2012_racy_deferred_claim_is_caught_as_coalesced_not_seen()
     {
