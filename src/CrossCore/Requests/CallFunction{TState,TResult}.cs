@@ -21,6 +21,10 @@ internal readonly struct CallFunction<TState, TResult>
     /// <summary>The delegate, for diagnostics.</summary>
     public Delegate? Delegate => _delegate;
 
+    /// <summary>True if <paramref name="other"/> calls the same delegate in the same shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsSameAs(in CallFunction<TState, TResult> other) => ReferenceEquals(_delegate, other._delegate) && _shape == other._shape;
+
     public static CallFunction<TState, TResult> Of(Action<TState> action) => new(action, CallShape.Action);
 
     public static CallFunction<TState, TResult> Of(Action<int, TState> action) => new(action, CallShape.ActionOnCore);

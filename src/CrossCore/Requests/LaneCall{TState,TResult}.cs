@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace CrossCore;
 
@@ -75,8 +76,19 @@ internal sealed class LaneCall<TState, TResult> : LaneCall
             return last < 0 ? LeaveRetired(last) : ThrowStillPending();
         }
 
-        _function = function;
-        _state = state;
+        // Written only when they change: the core read them in its last serve, so even a store of the same value would
+        // take their line back from it, a third line transfer per round trip beside the request and the reply lines (the
+        // CLR lays this class's fields out after the base's request word, often on the next line).
+        if (!_function.IsSameAs(function))
+        {
+            _function = function;
+        }
+
+        if (!IsSameState(_state, state))
+        {
+            _state = state;
+        }
+
         // Full fence. Publishes the function and state (pairs with the core's acquire read in IsRequested), and orders
         // the request before the read of the core's idle state in Parker.Wake (O7; pairs with the Interlocked.Exchange in
         // Parker.PrepareToPark) and before the read of CoreLanes.IsClosed (C9; pairs with the Exchange in Close).
@@ -129,7 +141,9 @@ internal sealed class LaneCall<TState, TResult> : LaneCall
     public bool IsDone(long request) => Volatile.Read(ref _reply.Done) == request;
 
     /// <summary>Takes the result and the exception after the wait (owner only). Writes the core's line only when there is
-    /// something to forget: an exception, or a result that holds references.</summary>
+    /// something to forget: an exception, or a result that holds references. The state stays armed (so the next call
+    /// with the same state leaves the line alone, see <see cref="TryPublish"/>): a lane keeps its last state reachable
+    /// until the thread's next call through it or until it leaves the lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TResult TakeResult(out ExceptionDispatchInfo? error)
     {
@@ -143,11 +157,6 @@ internal sealed class LaneCall<TState, TResult> : LaneCall
         if (RuntimeHelpers.IsReferenceOrContainsReferences<TResult>())
         {
             _reply.Result = default!; // do not keep the result alive in the pool
-        }
-
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<TState>())
-        {
-            _state = default!;
         }
 
         return result;
@@ -185,10 +194,32 @@ internal sealed class LaneCall<TState, TResult> : LaneCall
     {
         Bound.Lanes.Remove(this);
         Joined = false;
+        _function = default;
+        _state = default!; // the descriptor stays in the thread's pool: keep nothing alive there
         // Release; no slot of Bound's lanes holds this call any more (Remove), and a scan that still holds a stale
         // reference can serve only Bound's requests: the descriptor is bound to that core for life.
         Volatile.Write(ref _request, ~retired);
         return 0;
+    }
+
+    /// <summary>True if <paramref name="armed"/> is certainly <paramref name="state"/>: the same reference, or the same bits
+    /// of a value without references; false otherwise (a struct holding references is always written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsSameState(TState armed, TState state)
+    {
+        if (!typeof(TState).IsValueType)
+        {
+            return ReferenceEquals(armed, state);
+        }
+
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TState>())
+        {
+            return false;
+        }
+
+        var size = Unsafe.SizeOf<TState>();
+        return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TState, byte>(ref armed), size)
+            .SequenceEqual(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TState, byte>(ref state), size));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

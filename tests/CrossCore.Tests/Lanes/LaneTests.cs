@@ -45,6 +45,40 @@ public sealed class LaneTests
         Assert.Equal(0, set.GetStatistics().Batches); // not one of them went through the inbox
     }
 
+    // A lane rewrites its armed function and state only when they change (LaneCall.TryPublish, so the core's copy of
+    // their line stays valid): every call must still run its own function with its own state, whether it repeats the
+    // last one or not, for a reference state, a value state and a state holding references.
+    [Fact]
+    public void A_lane_runs_each_call_with_its_own_function_and_state_when_they_repeat_and_when_they_change()
+    {
+        using var set = Sets.CreateWithLanes(2);
+        Wait.OnThread(() =>
+        {
+            var a = new StrongBox<int>(1);
+            var b = new StrongBox<int>(2);
+            StrongBox<int>[] boxes = [a, a, b, b, a, b, a, a];
+            foreach (var box in boxes)
+            {
+                Assert.Equal(box.Value, set.Invoke(1, static x => x.Value, box));
+                Assert.Equal(-box.Value, set.Invoke(1, static x => -x.Value, box)); // same state, another function
+            }
+
+            long[] values = [5, 5, 6, 5, 7, 7, long.MaxValue, 0, 0];
+            foreach (var v in values)
+            {
+                Assert.Equal(v, set.Invoke(1, static x => x, v));
+            }
+
+            (string Text, int N)[] pairs = [("x", 1), ("x", 1), ("y", 1), ("x", 2)];
+            foreach (var p in pairs)
+            {
+                Assert.Equal($"{p.Text}{p.N}", set.Invoke(1, static q => $"{q.Text}{q.N}", p));
+            }
+
+            Assert.Equal(3, LanesHeld(set, 1)); // through lanes: one per pooled descriptor type, (TState, TResult)
+        });
+    }
+
     [Fact]
     public void More_senders_than_lanes_share_the_core_every_call_runs_once_and_the_lanes_fill_up()
     {
