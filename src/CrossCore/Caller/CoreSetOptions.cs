@@ -92,9 +92,13 @@ public sealed class CoreSetOptions
     /// Off by default until the bench shows the lanes meet P1 on the machines we measure (docs/PERFORMANCE.md, "Sender
     /// lanes"); for measurement and A/B builds, not a public option.
     /// </summary>
-    internal static readonly int DefaultSenderLanes =
-        AppContext.GetData("CrossCore.SenderLanes") is { } lanes
-        && int.TryParse(Convert.ToString(lanes, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count)
+    internal static readonly int DefaultSenderLanes = ParseSenderLanes(AppContext.GetData("CrossCore.SenderLanes"));
+
+    /// <summary>The AppContext data <c>CrossCore.SenderLanes</c> as a lane count: a whole number (a runtimeconfig.json
+    /// property arrives as a string) clamped to 0..<see cref="CoreLanes.Count"/>; anything else (absent, not a number) is 0.</summary>
+    internal static int ParseSenderLanes(object? data) =>
+        data is not null
+        && int.TryParse(Convert.ToString(data, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count)
             ? Math.Clamp(count, 0, CoreLanes.Count)
             : 0;
 

@@ -220,6 +220,17 @@ public sealed class LaneTests
         Assert.Equal(returned, ran.Value); // every call that returned ran exactly once; a refused one did not run
     }
 
+    [Theory]
+    [InlineData("4", 4)]
+    [InlineData(" 2 ", 2)]
+    [InlineData(3, 3)]
+    [InlineData("9", CoreLanes.Count)]
+    [InlineData("-1", 0)]
+    [InlineData("four", 0)]
+    [InlineData(null, 0)]
+    public void The_AppContext_switch_CrossCore_SenderLanes_reads_as_a_clamped_count(object? data, int lanes) =>
+        Assert.Equal(lanes, CoreSetOptions.ParseSenderLanes(data));
+
     [Fact]
     public void With_lanes_off_the_default_every_waiting_call_goes_through_the_inbox()
     {
