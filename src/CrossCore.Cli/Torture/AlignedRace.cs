@@ -11,9 +11,10 @@ namespace CrossCore.Cli.Torture;
 /// </summary>
 /// <remarks>
 /// The delay is a staircase on the answers: an obliging answer (the attempt came before the release was visible)
-/// lengthens it, the other shortens it (by a step that grows with the delay), so the attempts gather at the instant the release becomes visible, where the
-/// reordering can show. Used by the torture's racer (<see cref="AlignedRacer"/>) and by the unit tests that fail on the
-/// real fence mutants (tests/CrossCore.Tests, AlignedRace). Nothing here measures time: a round waits for its runs.
+/// lengthens it, the other shortens it (by a step that grows with the delay), so the attempts gather at the instant
+/// the release becomes visible, where the reordering can show. Used by the torture's racer (<see cref="AlignedRacer"/>)
+/// and by the unit tests that fail on the real fence mutants (tests/CrossCore.Tests, AlignedRaceEpisodes). Nothing here
+/// measures time: a round waits for its runs.
 /// </remarks>
 internal static class AlignedRace
 {
@@ -45,10 +46,12 @@ internal static class AlignedRace
 
         for (var i = 0; i < wait; i++)
         {
-            _ = Volatile.Read(ref log.Spin);
+            _ = Volatile.Read(ref log.Spin); // volatile only so that the JIT keeps the delay loop: no pair
         }
 
-        Volatile.Write(ref log.Datum, round); // ordered before the attempt by its full fence (O1, O6)
+        // Ordered before the attempt by the attempt's own full fence (the claim's CAS, O1; the queue's Or, O6); the run's
+        // load in AlignedRaceLog.Record must see it whenever the attempt answers Busy or Coalesced.
+        Volatile.Write(ref log.Datum, round);
         var answer = target.Queue(core);
         var expected = before + (answer == AlignedRaceAnswer.Accepted ? 2 : 1);
         var spin = new SpinWait();

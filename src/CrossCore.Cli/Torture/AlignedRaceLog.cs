@@ -41,7 +41,9 @@ internal sealed class AlignedRaceLog
     /// <summary>The target's function, first thing: loads the datum, then counts the run.</summary>
     public void Record()
     {
-        var seen = Volatile.Read(ref Datum); // the load that must not pass the core's release of the target (O4, O6)
+        // The load that must not pass the core's release of the target (the fence after it, O4; the atomic run start, O6);
+        // pairs with the racer's store before its attempt in AlignedRace.Round.
+        var seen = Volatile.Read(ref Datum);
         var runs = Runs; // only the core running the target writes it
         _seen[runs % Size] = seen;
         Volatile.Write(ref Runs, runs + 1); // release; pairs with the racer's acquire reads in AlignedRace.Round
