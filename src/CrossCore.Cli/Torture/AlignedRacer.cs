@@ -37,9 +37,15 @@ internal sealed class AlignedRacer : IDisposable
 
     public void Start() => _thread.Start();
 
-    /// <summary>Stops after the current round (which stops waiting for its runs at once).</summary>
-    public void Stop()
+    /// <summary>Stops after the current round (which stops waiting for its runs at once), once it has raced at least
+    /// <paramref name="minRounds"/> rounds (or its thread ended).</summary>
+    public void Stop(long minRounds = 0)
     {
+        while (Volatile.Read(ref Rounds) < minRounds && _thread.IsAlive) // volatile only for a fresh read of the racer's count: no pair
+        {
+            Thread.Sleep(1);
+        }
+
         _stop = true;
         if ((_thread.ThreadState & ThreadState.Unstarted) == 0)
         {
@@ -57,7 +63,9 @@ internal sealed class AlignedRacer : IDisposable
         {
             var core = random.Next(_engine.CoreCount);
             var target = (i & 1) == 0 ? _descriptors[core] : _works[core];
-            switch (AlignedRace.Round(_engine.Set, core, target, jitter: 16, random, stop))
+            var outcome = AlignedRace.Round(_engine.Set, core, target, jitter: 16, random, stop);
+            _engine.Progress(); // for the watchdog: a racer stuck in a round (its target never ran) shows as a hang
+            switch (outcome)
             {
                 case AlignedRaceRound.Accepted:
                     Rounds++;

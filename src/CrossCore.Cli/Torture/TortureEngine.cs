@@ -268,7 +268,7 @@ internal sealed class TortureEngine : IDisposable
             }
 
             Task.WaitAll([.. _coreDrivers]);
-            Racer?.Stop();
+            Racer?.Stop(Options.MinAlignedRounds);
             _endTicks = Stopwatch.GetTimestamp();
             Sampler?.Dispose(); // the invokers have ended: nothing judges a late return any more
             Progress();

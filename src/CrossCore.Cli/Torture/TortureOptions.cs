@@ -30,6 +30,10 @@ internal sealed record TortureOptions
     /// the core's release, where a missing fence shows.</summary>
     public bool AlignedRace { get; init; } = true;
 
+    /// <summary>When the invokers are done, the aligned racer still runs until it has raced this many rounds (0: it stops
+    /// with them). For tests that need a bound on the racer's work, not on the invokers'.</summary>
+    public long MinAlignedRounds { get; init; }
+
     /// <summary>Mean time between hotplug operations (each waits a random 0.5–1.5 of it).</summary>
     public TimeSpan HotplugInterval { get; init; } = TimeSpan.FromMilliseconds(75);
 
