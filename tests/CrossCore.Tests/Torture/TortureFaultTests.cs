@@ -79,6 +79,7 @@ public sealed class TortureFaultTests
 
     private static void RacerAloneCatches(RuntimeFault fault, ViolationKind kind)
     {
+        const long minRounds = 20_000; // the bound that matters: the racer's rounds, however slowly a loaded machine runs them
         var result = TortureRuns.RunUntil(
             seed => new TortureOptions
             {
@@ -89,14 +90,14 @@ public sealed class TortureFaultTests
                 Hotplug = false,
                 Delay = DelayKind.None,
                 Iterations = 1_000,
-                MinAlignedRounds = 20_000, // the bound that matters: the racer's rounds, however slowly a loaded machine runs them
+                MinAlignedRounds = minRounds,
                 Seed = seed,
                 Fault = fault,
             },
             r => TortureRuns.Count(r, kind) > 0,
             maxRounds: 8);
 
-        Assert.True(result.AlignedRounds >= 20_000, TortureRuns.Describe(result));
+        Assert.True(result.AlignedRounds >= minRounds, TortureRuns.Describe(result));
         Assert.True(TortureRuns.Count(result, kind) > 0, TortureRuns.Describe(result));
         Assert.Contains("aligned race", result.ViolationKinds.First(v => v.Kind == kind.Name()).Example);
     }
