@@ -7,8 +7,8 @@ public static class Harness
 {
     /// <summary>
     /// A set for systematic testing: no polling (a core with nothing to do parks at once, so every wake-up path is
-    /// taken), no stuck-call reports (a parked waiter then never wakes on a timer: under Coyote a lost wake-up is a
-    /// deadlock the scheduler reports, not a stall), no awaiter's spin (it is bounded by the clock, which Coyote does not
+    /// taken), no stuck-call reports and no 1 s re-look while none is due (a parked waiter then never wakes on a timer:
+    /// under Coyote a lost wake-up is a deadlock the scheduler reports, not a stall), no awaiter's spin (it is bounded by the clock, which Coyote does not
     /// control: a replay, slower with its log, spun fewer rounds than the exploration and diverged from its schedule;
     /// with zero the awaiter looks once, so an answer already there still takes the spin's exit and its fence). The seams (Core/SchedulerSeams.cs) are pointed at what the scheduler sees.
     /// </summary>
@@ -29,6 +29,7 @@ public static class Harness
         // SpinWait.SpinUntil is rewritten into a controlled wait (the operation is paused until the condition holds).
         SchedulerSeams.WaitForEvent = static e => SpinWait.SpinUntil(new EventIsSet(e).Evaluate);
         SchedulerSeams.NameCoreThreads = false; // Coyote knows its threads by the names it gave them
+        SchedulerSeams.ParkWhenNothingDueMs = Timeout.Infinite; // a timed park may time out under Coyote: it would rescue a lost wake-up
         var options = new CoreSetOptions
         {
             CoreCount = cores,

@@ -45,7 +45,10 @@ public sealed class DeferredTests(ITestOutputHelper output)
     public void A_Sync_caller_is_woken_when_the_run_it_waits_for_ends() =>
         Verdict.Passes(CoyoteRunner.Real, SyncWake, 300, output, memoryAccesses: true);
 
-    // E5 (the runner reads the waiter count before its busy-clear CAS) is not found by SyncWake: in CI and on its own
-    // branch 300 schedules found nothing. The parker's ManualResetEventSlim is not controlled by Coyote, so the parked
-    // syncer's timed park returns and its re-check rescues the lost wake-up. Spin's BUG_SYNC_COUNT_EARLY catches E5.
+    // E5: the runner reads the waiter count before its busy-clear CAS, sees none, and leaves a syncer that registered
+    // meanwhile parked for good. Found since parked waiters park without a timer under Coyote
+    // (SchedulerSeams.ParkWhenNothingDueMs): with the 1 s re-look a timed wait could time out and rescue it.
+    [Fact]
+    public void Mutant_counting_sync_waiters_before_the_busy_clear_is_found() =>
+        Verdict.Finds("E5-sync-count-early", SyncWake, 300, output, memoryAccesses: true);
 }

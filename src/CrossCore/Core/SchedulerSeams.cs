@@ -1,7 +1,7 @@
 namespace CrossCore;
 
 /// <summary>
-/// The two places where the set does something a systematic-testing scheduler (Coyote, tests/CrossCore.Coyote) cannot
+/// The three places where the set does something a systematic-testing scheduler (Coyote, tests/CrossCore.Coyote) cannot
 /// follow, each behind a seam whose default is exactly the code the set ran before the seam existed. Nothing but the
 /// Coyote scenarios sets them.
 /// </summary>
@@ -21,4 +21,12 @@ internal static class SchedulerSeams
 
     /// <summary>Whether core threads get their descriptive name ("CrossCore core 3"). Default: true.</summary>
     internal static bool NameCoreThreads = true;
+
+    /// <summary>
+    /// How long (ms) a parked waiter sleeps when no stuck-call report and no fail-fast is due, before it looks again: so a
+    /// <see cref="CoreSet.StuckCallTimeout"/> changed at run time is picked up. Default: 1000. Coyote models a timed wait
+    /// as one that may time out, so with the default a lost wake-up is rescued by that look instead of being reported
+    /// as a deadlock; the scenarios set <see cref="Timeout.Infinite"/>.
+    /// </summary>
+    internal static int ParkWhenNothingDueMs = 1000;
 }

@@ -37,14 +37,14 @@ internal struct StuckWait
 
     /// <summary>
     /// How long to park before looking again: until the next report or the fail-fast deadline, at most 1 s (so a
-    /// timeout changed at run time is picked up within a second).
+    /// timeout changed at run time is picked up within a second: <see cref="SchedulerSeams.ParkWhenNothingDueMs"/>).
     /// </summary>
     public readonly int ParkTimeoutMs()
     {
         var due = NextDue();
         if (due == long.MaxValue)
         {
-            return 1000;
+            return SchedulerSeams.ParkWhenNothingDueMs;
         }
 
         var remaining = due - Stopwatch.GetTimestamp();
