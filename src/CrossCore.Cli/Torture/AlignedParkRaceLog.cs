@@ -57,7 +57,7 @@ internal sealed class AlignedParkRaceLog
     /// </summary>
     public void HoldUntil(int round, Core core)
     {
-        Volatile.Write(ref Started, round); // release, for a fresh value: no data rides on it; the racer's acquire read waits for it
+        Volatile.Write(ref Started, round); // release; pairs with the racer's acquire read in AlignedParkRace.WaitForCore (no data rides on it)
         SpinUntil(ref Posted, round);
         core.Parker.Park(0); // consumes a stale signal without blocking (the core's own parker, on its own thread)
         ParksAtGate = core.Counters.Parks;
