@@ -21,7 +21,7 @@ public static class Harness
     public static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException, int noWaitRing) =>
         NewSet(cores, onFunctionException, noWaitRing, senderLanes: 0);
 
-    /// <summary>As <see cref="NewSet(int)"/>, with the cores' sender lanes on (they are opt-in).</summary>
+    /// <summary>As <see cref="NewSet(int)"/>, with the cores' sender lanes on (a set's default; the other scenarios turn them off, so they check the inbox's handshakes).</summary>
     public static CoreSet NewSetWithLanes(int cores) => NewSet(cores, null, noWaitRing: 0, senderLanes: CoreLanes.Count);
 
     private static CoreSet NewSet(int cores, Action<FunctionExceptionInfo>? onFunctionException, int noWaitRing, int senderLanes)
@@ -44,7 +44,7 @@ public static class Harness
             options.NoWaitRingSize = noWaitRing;
         }
 
-        options.SenderLanes = senderLanes;
+        options.OverrideSenderLanes(senderLanes);
 
         return new CoreSet(options);
     }

@@ -41,7 +41,7 @@ internal static class BenchCatalog
             [
                 new RawPingPong(p),
                 new CrossCoreSyncPingPong(p, parked: false),
-                new CrossCoreSyncPingPong(p, parked: false, lanes: true),
+                new CrossCoreSyncPingPong(p, parked: false, inboxOnly: true),
                 new CrossCoreSyncPingPong(p, parked: false, withResult: true),
                 new CrossCoreCoreToCorePingPong(p),
                 new ChannelSpinPingPong(p),

@@ -549,6 +549,8 @@ internal sealed class TortureEngine : IDisposable
             MeanBatch = Math.Round(s.MeanBatch, 3),
             MaxBatch = s.MaxBatch,
             Parks = s.Parks,
+            SyncRuns = s.SyncCallsRun,
+            LaneRuns = s.LaneCallsRun,
             StarvedWaits = StarvedWaits,
             StarvedWaitMaxMs = Math.Round(Milliseconds(StarvedWaitMaxTicks), 1),
             StuckReports = StuckCalls.Reports,

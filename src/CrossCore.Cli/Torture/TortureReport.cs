@@ -92,6 +92,7 @@ internal static class TortureReport
         {
             $"wake-ups: sent {N(r.WakeupsSent)}, avoided by polling {N(r.WakeupsAvoided)}, per request {r.WakeupsPerRequest.ToString("0.0000", CultureInfo.InvariantCulture)} " +
             $"(inbox batches {N(r.Batches)}, mean {r.MeanBatch.ToString("0.00", CultureInfo.InvariantCulture)}, max {N(r.MaxBatch)}; parks {N(r.Parks)})",
+            $"waiting calls run: {N(r.SyncRuns)}, {N(r.LaneRuns)} of them through sender lanes, {N(r.SyncRuns - r.LaneRuns)} through the inboxes",
             r.Hotplug
                 ? $"hotplug: {N(r.OfflineOps)} offline, {N(r.OnlineOps)} online ({N(r.AllOfflineEpisodes)} all-offline episodes checked)"
                 : "hotplug: off",

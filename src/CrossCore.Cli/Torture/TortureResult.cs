@@ -104,6 +104,14 @@ internal sealed class TortureResult
     [JsonPropertyName("parks")]
     public required long Parks { get; init; }
 
+    /// <summary>Waiting calls the cores ran (inbox and sender lanes).</summary>
+    [JsonPropertyName("sync_runs")]
+    public required long SyncRuns { get; init; }
+
+    /// <summary>The part of <see cref="SyncRuns"/> served through sender lanes.</summary>
+    [JsonPropertyName("lane_runs")]
+    public required long LaneRuns { get; init; }
+
     /// <summary>Waiters that returned late after their release while awake (starved by the machine, not a lost wake-up).</summary>
     [JsonPropertyName("starved_waits")]
     public long StarvedWaits { get; init; }

@@ -87,27 +87,50 @@ public sealed class CoreSetOptions
     internal int NoWaitRingSize { get; set; } = DefaultNoWaitRingSize;
 
     /// <summary>
-    /// The default number of sender lanes per core (<see cref="CoreLanes"/>): 0 (every waiting call goes through the
-    /// inbox, as the kernel's do), or the AppContext data <c>CrossCore.SenderLanes</c> (0..4), read once per process.
-    /// Off by default until the bench shows the lanes meet P1 on the machines we measure (docs/PERFORMANCE.md, "Sender
-    /// lanes"); for measurement and A/B builds, not a public option.
+    /// The default of <see cref="SenderLanes"/>: <see cref="CoreLanes.Count"/>, or the AppContext data
+    /// <c>CrossCore.SenderLanes</c> (0..4; 0 sends every waiting call through the inbox), read once per process.
     /// </summary>
     internal static readonly int DefaultSenderLanes = ParseSenderLanes(AppContext.GetData("CrossCore.SenderLanes"));
 
     /// <summary>The AppContext data <c>CrossCore.SenderLanes</c> as a lane count: a whole number (a runtimeconfig.json
-    /// property arrives as a string) clamped to 0..<see cref="CoreLanes.Count"/>; anything else (absent, not a number) is 0.</summary>
+    /// property arrives as a string) clamped to 0..<see cref="CoreLanes.Count"/>; absent or not a number: the default,
+    /// <see cref="CoreLanes.Count"/>.</summary>
     internal static int ParseSenderLanes(object? data) =>
         data is not null
         && int.TryParse(Convert.ToString(data, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count)
             ? Math.Clamp(count, 0, CoreLanes.Count)
-            : 0;
+            : CoreLanes.Count;
+
+    private int _senderLanes = DefaultSenderLanes;
 
     /// <summary>
-    /// How many known senders each core polls directly (their waiting calls skip the inbox; see <see cref="CoreLanes"/>).
-    /// Internal: set by the bench to compare lanes with the inbox in one run; settable for the same reason as
-    /// <see cref="NoWaitRingSize"/>.
+    /// How many threads each core serves through a sender lane of their own (0 to 4). A thread with a lane on a core
+    /// makes its waiting single-core calls there (<see cref="CoreSet.Invoke(int, Action)"/> and its overloads) without
+    /// the inbox: it writes the call to its own request line, which the core polls, and reads the answer from the
+    /// core's reply line, about half the cache-line transfers of a round trip through the inbox. A thread takes a free
+    /// lane on its first waiting call to a core and keeps it while it calls; a lane whose thread has not called for
+    /// 100 ms is taken over by a thread that needs one; threads without a lane, and every other kind of request, use
+    /// the inbox. The function runs on the core in handler context, exactly as through the inbox, and its answer,
+    /// exception and ordering rules are the same.
     /// </summary>
-    internal int SenderLanes { get; set; } = DefaultSenderLanes;
+    /// <remarks>
+    /// Default: 4, or the AppContext value <c>CrossCore.SenderLanes</c> of the application (for example
+    /// <c>"CrossCore.SenderLanes": 0</c> under <c>configProperties</c> in its <c>runtimeconfig.json</c>). 0 sends every
+    /// waiting call through the inbox, as the kernel's <c>smp_call_function_single</c> does. A core polls the lanes in
+    /// use beside its inbox (a few cached reads per poll). Calls served through a lane are counted in
+    /// <see cref="CoreSetStatistics.LaneCallsRun"/> and in <see cref="CoreSetStatistics.SyncCallsRun"/>; they are not
+    /// inbox batches (<see cref="CoreSetStatistics.Batches"/>, the <c>crosscore.batch.size</c> histogram, the
+    /// <c>InboxBatch</c> event), and a stuck-call report about one says so (<see cref="StuckCallReport.ThroughSenderLane"/>).
+    /// </remarks>
+    public int SenderLanes
+    {
+        get => _senderLanes;
+        init => _senderLanes = value;
+    }
+
+    /// <summary>Sets <see cref="SenderLanes"/> after construction: for the tests, the Coyote harness and the bench,
+    /// which adjust options a helper built (the set copies the value when it is built).</summary>
+    internal void OverrideSenderLanes(int lanes) => _senderLanes = lanes;
 
     internal void Validate()
     {

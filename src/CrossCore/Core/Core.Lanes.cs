@@ -56,6 +56,7 @@ internal sealed partial class Core
 
             RunClaimed(call); // its Next is always null: a lane call is never linked (and its line stays the owner's)
             Counters.SyncRun++;
+            Counters.LaneRun++;
         }
 
         return served;

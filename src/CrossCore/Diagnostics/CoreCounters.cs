@@ -12,6 +12,7 @@ internal sealed class CoreCounters
 {
     // ---- written by the core thread only ----
     public long SyncRun;
+    public long LaneRun; // the part of SyncRun served through sender lanes
     public long AsyncRun;
     public long DeferredRun;
     public long TaskRun;

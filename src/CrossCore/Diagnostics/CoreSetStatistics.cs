@@ -7,9 +7,13 @@ namespace CrossCore;
 /// </summary>
 public sealed class CoreSetStatistics
 {
-    /// <summary>Waiting calls a core ran from its inbox: <see cref="CoreSet.Invoke(int, Action)"/> and its overloads, and
+    /// <summary>Waiting calls a core ran, from its inbox or its sender lanes: <see cref="CoreSet.Invoke(int, Action)"/> and its overloads, and
     /// each core's share of <c>InvokeMany</c>, <c>InvokeOnEach</c> and <c>InvokeAny</c>.</summary>
     public long SyncCallsRun { get; init; }
+
+    /// <summary>The part of <see cref="SyncCallsRun"/> that was served through sender lanes
+    /// (<see cref="CoreSetOptions.SenderLanes"/>) instead of the inbox: these calls are in no <see cref="Batches"/>.</summary>
+    public long LaneCallsRun { get; init; }
 
     /// <summary>Calls without a blocked caller that a core ran from its inbox: descriptors
     /// (<see cref="CoreSet.TryPost(int, CallDescriptor)"/>), posted calls (<c>Post</c>, <c>PostMany</c>,
@@ -66,12 +70,13 @@ public sealed class CoreSetStatistics
 
     internal static CoreSetStatistics Capture(ReadOnlySpan<Core> cores)
     {
-        long sync = 0, async = 0, inline = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0, offline = 0;
+        long sync = 0, lane = 0, async = 0, inline = 0, deferred = 0, task = 0, batches = 0, entries = 0, max = 0, sent = 0, avoided = 0, parks = 0, busy = 0, coalesced = 0, exceptions = 0, offline = 0;
         foreach (var core in cores)
         {
             var c = core.Counters;
             // Counters written by the core's thread, read as snapshots (see StatCounter.Read).
             sync += StatCounter.Read(ref c.SyncRun);
+            lane += StatCounter.Read(ref c.LaneRun);
             async += StatCounter.Read(ref c.AsyncRun);
             inline += StatCounter.Read(ref c.InlineRun);
             deferred += StatCounter.Read(ref c.DeferredRun);
@@ -92,6 +97,7 @@ public sealed class CoreSetStatistics
         return new CoreSetStatistics
         {
             SyncCallsRun = sync,
+            LaneCallsRun = lane,
             AsyncCallsRun = async,
             InlineCallsRun = inline,
             DeferredRuns = deferred,

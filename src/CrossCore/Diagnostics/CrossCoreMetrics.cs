@@ -70,6 +70,8 @@ internal sealed class CrossCoreMetrics
             "Exceptions thrown by call and deferred functions on the cores (re-thrown to waiters or reported).");
         _meter.CreateObservableCounter("crosscore.stuck_reports", () => Observe(Slot.StuckReports), "{report}",
             "Stuck-call reports (first reports and repeats).");
+        _meter.CreateObservableCounter("crosscore.lane_calls", () => Observe(Slot.LaneRun), "{call}",
+            "Waiting calls served through sender lanes instead of the inbox (a part of crosscore.calls{kind=sync,outcome=ran}; in no batch).");
         _meter.CreateObservableCounter("crosscore.batches", () => Observe(Slot.Batches), "{batch}",
             "Inbox batches detached by the cores.");
         _meter.CreateObservableCounter("crosscore.parks", () => Observe(Slot.Parks), "{park}",
@@ -83,6 +85,7 @@ internal sealed class CrossCoreMetrics
     private enum Slot
     {
         SyncRun,
+        LaneRun,
         AsyncRun,
         InlineRun,
         DeferredRun,
@@ -176,6 +179,7 @@ internal sealed class CrossCoreMetrics
             var c = core.Counters;
             // Snapshots of the counters (StatCounter.Read: the core-thread fields here, the sender-side ones in their accessors).
             t[(int)Slot.SyncRun] += StatCounter.Read(ref c.SyncRun);
+            t[(int)Slot.LaneRun] += StatCounter.Read(ref c.LaneRun);
             t[(int)Slot.AsyncRun] += StatCounter.Read(ref c.AsyncRun);
             t[(int)Slot.InlineRun] += StatCounter.Read(ref c.InlineRun);
             t[(int)Slot.DeferredRun] += StatCounter.Read(ref c.DeferredRun);

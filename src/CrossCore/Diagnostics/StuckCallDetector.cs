@@ -110,6 +110,7 @@ internal sealed class StuckCallDetector
             OtherFunction = other,
             TargetRunningFor = runningFor,
             InboxDepth = depth,
+            ThroughSenderLane = waitedFor is LaneCall,
             WakeupResent = resent,
             FailingFast = failFast,
             WaiterStackTrace = sequence == 1 ? new StackTrace(2, false).ToString() : null, // the kernel dumps the waiter's stack once

@@ -57,6 +57,10 @@ public sealed class StuckCallReport
     /// <summary>Roughly how many requests wait in the target's inbox.</summary>
     public int InboxDepth { get; init; }
 
+    /// <summary>True if the waited-for call was made through the waiting thread's sender lane on the target
+    /// (<see cref="CoreSetOptions.SenderLanes"/>), not through its inbox: <see cref="InboxDepth"/> does not count it.</summary>
+    public bool ThroughSenderLane { get; init; }
+
     /// <summary>True if the detector re-sent the wake-up because the target was parked.</summary>
     public bool WakeupResent { get; init; }
 
@@ -103,7 +107,7 @@ public sealed class StuckCallReport
             TargetActivity.Offline => "is offline",
             _ => "is unknown (no single target core)",
         });
-        sb.Append(ic, $", inbox depth ~{InboxDepth}");
+        sb.Append(ic, $"{(ThroughSenderLane ? ", called through a sender lane" : "")}, inbox depth ~{InboxDepth}");
         if (WakeupResent)
         {
             sb.Append(ic, $"; re-sent the wake-up to {target}");

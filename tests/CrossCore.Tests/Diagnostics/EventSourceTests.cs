@@ -11,9 +11,10 @@ public sealed class EventSourceTests
 {
     private static readonly Action<int> s_nop = static _ => { };
 
-    private static CoreSet NewSet(string name, TimeSpan? stuckTimeout = null, Action<StuckCallReport>? onStuck = null) => new(new CoreSetOptions
+    private static CoreSet NewSet(string name, TimeSpan? stuckTimeout = null, Action<StuckCallReport>? onStuck = null, int senderLanes = CoreLanes.Count) => new(new CoreSetOptions
     {
         CoreCount = 2,
+        SenderLanes = senderLanes,
         Name = name,
         StuckCallTimeout = stuckTimeout ?? TimeSpan.FromSeconds(5),
         OnStuckCall = onStuck ?? (static _ => { }),
@@ -38,19 +39,24 @@ public sealed class EventSourceTests
         }
     }
 
-    [Fact]
-    public void Sync_calls_give_exact_queued_entry_exit_batch_and_wakeup_events()
+    [Theory]
+    [InlineData(0)] // every call through the inbox
+    [InlineData(CoreLanes.Count)] // the default: a fresh thread's calls through its lane, in no inbox batch
+    public void Sync_calls_give_exact_queued_entry_exit_batch_and_wakeup_events(int senderLanes)
     {
         const int n = 100;
         var name = Diag.UniqueName("ev-sync");
         using var listener = new CrossCoreListener(name, EventKeywords.All);
-        using var set = NewSet(name);
+        using var set = NewSet(name, senderLanes: senderLanes);
         var before = set.GetStatistics();
 
-        for (var i = 0; i < n; i++)
+        Diag.Join(Diag.OnThread(() =>
         {
-            set.Invoke(1, s_nop, i);
-        }
+            for (var i = 0; i < n; i++)
+            {
+                set.Invoke(1, s_nop, i);
+            }
+        }), "the caller");
 
         // The exit event is written after the release that let the caller return: wait for the last one.
         Diag.Until(() => listener.Count(Ids.FunctionExit) == n, "the last function-exit event");
@@ -70,7 +76,9 @@ public sealed class EventSourceTests
 
         // Batches and wake-ups: exactly one event per counted decision.
         Assert.Equal(after.Batches - before.Batches, listener.Count(Ids.InboxBatch));
-        Assert.Equal(n, listener.Events.Where(e => e.EventId == Ids.InboxBatch).Sum(e => (int)CrossCoreListener.Field(e, "entries")!));
+        var inInbox = senderLanes == 0 ? n : 0;
+        Assert.Equal(n - inInbox, after.LaneCallsRun - before.LaneCallsRun);
+        Assert.Equal(inInbox, listener.Events.Where(e => e.EventId == Ids.InboxBatch).Sum(e => (int)CrossCoreListener.Field(e, "entries")!));
         Assert.Equal(after.WakeupsSent - before.WakeupsSent, listener.Count(Ids.WakeupSent, e => Core(e) == 1));
         Assert.Equal(after.WakeupsAvoided - before.WakeupsAvoided, listener.Count(Ids.WakeupAvoided, e => Core(e) == 1));
         Assert.True(listener.Count(Ids.WakeupSent) + listener.Count(Ids.WakeupAvoided) <= n, "at most one wake-up decision per push");

@@ -29,7 +29,7 @@ public sealed class MetricsTests
         string[] expected =
         [
             "crosscore.calls", "crosscore.wakeups", "crosscore.busy_answers", "crosscore.deferred.runs", "crosscore.deferred.coalesced",
-            "crosscore.exceptions", "crosscore.stuck_reports", "crosscore.batches", "crosscore.parks", "crosscore.stuck_calls",
+            "crosscore.exceptions", "crosscore.stuck_reports", "crosscore.lane_calls", "crosscore.batches", "crosscore.parks", "crosscore.stuck_calls",
             "crosscore.batch.size", "crosscore.sync_call.duration",
             "crosscore.core.state", "crosscore.core.calls", "crosscore.core.batches", "crosscore.core.batch.entries",
             "crosscore.core.wakeups", "crosscore.core.stuck_calls",
@@ -83,7 +83,7 @@ public sealed class MetricsTests
         const int n = 200;
         var name = Diag.UniqueName("m-sync");
         using var m = new Measurements(name);
-        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { } });
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, SenderLanes = 0 }); // every call in a batch
         var statsBefore = set.GetStatistics();
         var before = m.Observe();
 
@@ -109,9 +109,41 @@ public sealed class MetricsTests
         Assert.Equal(statsAfter.Batches - statsBefore.Batches, Delta("crosscore.batches"));
         Assert.Equal(Delta("crosscore.batches"), m.BatchCount);
         Assert.Equal(n, m.BatchSum); // every entry of every batch was one of our calls
+        Assert.Equal(0, Delta("crosscore.lane_calls"));
         Assert.Equal(statsAfter.WakeupsSent - statsBefore.WakeupsSent, Delta("crosscore.wakeups|result=sent"));
         Assert.Equal(statsAfter.WakeupsAvoided - statsBefore.WakeupsAvoided, Delta("crosscore.wakeups|result=avoided"));
         Assert.True(Delta("crosscore.parks") >= 0);
+    }
+
+    [Fact]
+    public void Calls_through_a_sender_lane_count_as_sync_runs_and_lane_calls_and_are_in_no_batch()
+    {
+        const int n = 200;
+        var name = Diag.UniqueName("m-lane");
+        using var m = new Measurements(name);
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { } }); // lanes on: the default
+        var statsBefore = set.GetStatistics();
+        var before = m.Observe();
+
+        Diag.Join(Diag.OnThread(() => // a fresh thread: a free lane on its first call, whatever this thread held before
+        {
+            for (var i = 0; i < n; i++)
+            {
+                set.Invoke(1, s_nop, i);
+            }
+        }), "the caller");
+
+        Diag.Until(() => set.GetStatistics().SyncCallsRun - statsBefore.SyncCallsRun == n, "the core to count its runs");
+        var after = m.Observe();
+        var statsAfter = set.GetStatistics();
+        long Delta(string key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+
+        Assert.Equal(n, statsAfter.LaneCallsRun - statsBefore.LaneCallsRun);
+        Assert.Equal(n, Delta("crosscore.lane_calls"));
+        Assert.Equal(n, Delta("crosscore.calls|kind=sync|outcome=ran"));
+        Assert.Equal(n, m.LatencyCount); // the duration histogram times lane calls as it times inbox calls
+        Assert.Equal(0, Delta("crosscore.batches"));
+        Assert.Equal(0, m.BatchSum);
     }
 
     [Fact]
@@ -198,7 +230,7 @@ public sealed class MetricsTests
     {
         var name = Diag.UniqueName("m-percore");
         using var m = new Measurements(name);
-        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { } });
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, SenderLanes = 0 }); // batch entries are counted
         var statsBefore = set.GetStatistics();
         var before = m.Observe();
 

@@ -21,9 +21,10 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         }
     }
 
-    private static CoreSet NewSet(ConcurrentQueue<StuckCallReport> reports, TimeSpan timeout, string what, TimeSpan? poll = null, TimeSpan? failFastAfter = null) =>
+    private static CoreSet NewSet(ConcurrentQueue<StuckCallReport> reports, TimeSpan timeout, string what, TimeSpan? poll = null, TimeSpan? failFastAfter = null, int senderLanes = CoreLanes.Count) =>
         new(new CoreSetOptions
         {
+            SenderLanes = senderLanes,
             CoreCount = 2,
             StuckCallTimeout = timeout,
             FailFastAfter = failFastAfter ?? TimeSpan.Zero,
@@ -32,11 +33,13 @@ public sealed class StuckCallTests(ITestOutputHelper output)
             Name = Diag.UniqueName(what),
         });
 
-    [Fact]
-    public void A_core_blocked_in_the_called_function_makes_the_waiter_report_then_got_unstuck()
+    [Theory]
+    [InlineData(CoreLanes.Count)] // the default: the outside thread's call takes a lane
+    [InlineData(0)] // through the inbox
+    public void A_core_blocked_in_the_called_function_makes_the_waiter_report_then_got_unstuck(int senderLanes)
     {
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var set = NewSet(reports, s_timeout, "this-call");
+        using var set = NewSet(reports, s_timeout, "this-call", senderLanes: senderLanes);
         using var gate = new HoldGate();
         var caller = Diag.OnThread(() => set.Invoke(1, HoldGate.Hold, gate));
 
@@ -50,6 +53,8 @@ public sealed class StuckCallTests(ITestOutputHelper output)
         Assert.Equal(TargetActivity.RunningThisCall, first.TargetActivity);
         Assert.False(first.WakeupResent); // the target runs a function: nothing to re-kick
         Assert.Equal(0, first.InboxDepth);
+        Assert.Equal(senderLanes != 0, first.ThroughSenderLane);
+        Assert.Equal(senderLanes != 0, first.ToString().Contains("called through a sender lane", StringComparison.Ordinal));
         Assert.True(first.Waited >= s_timeout, $"reported after {first.Waited}, before the {s_timeout} timeout");
         Assert.NotNull(first.WaiterStackTrace);
         Assert.Equal(1, set.StuckCallsNow);
@@ -81,7 +86,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
     public void A_call_queued_behind_a_long_function_reports_the_other_function_and_the_inbox_depth()
     {
         var reports = new ConcurrentQueue<StuckCallReport>();
-        using var set = NewSet(reports, s_timeout, "other-function");
+        using var set = NewSet(reports, s_timeout, "other-function", senderLanes: 0); // the call must wait in the inbox
         using var gate = HoldGate.BlockCore(set, 1);
         Action<int> quick = static _ => { };
         var caller = Diag.OnThread(() => set.Invoke(1, quick, 42));

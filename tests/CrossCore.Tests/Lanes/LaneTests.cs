@@ -226,13 +226,46 @@ public sealed class LaneTests
     [InlineData(3, 3)]
     [InlineData("9", CoreLanes.Count)]
     [InlineData("-1", 0)]
-    [InlineData("four", 0)]
-    [InlineData(null, 0)]
+    [InlineData("0", 0)]
+    [InlineData("four", CoreLanes.Count)]
+    [InlineData(null, CoreLanes.Count)]
     public void The_AppContext_switch_CrossCore_SenderLanes_reads_as_a_clamped_count(object? data, int lanes) =>
         Assert.Equal(lanes, CoreSetOptions.ParseSenderLanes(data));
 
     [Fact]
-    public void With_lanes_off_the_default_every_waiting_call_goes_through_the_inbox()
+    public void Lanes_are_on_by_default_and_their_calls_are_counted_apart_from_the_inbox_batches()
+    {
+        Assert.Equal(CoreLanes.Count, new CoreSetOptions().SenderLanes);
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, OnStuckCall = static _ => { }, Name = "test default lanes" });
+        Assert.True(set.GetCoreUnchecked(1).Lanes.Enabled);
+        var box = new StrongBox<long>();
+        var before = set.GetStatistics();
+        Wait.OnThread(() =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                set.Invoke(1, static b => b.Value++, box);
+            }
+        });
+        var after = set.GetStatistics();
+        Assert.Equal(500, box.Value);
+        Assert.Equal(1, LanesHeld(set, 1));
+        Assert.Equal(500, after.LaneCallsRun - before.LaneCallsRun); // the thread's first call took the free lane
+        Assert.Equal(500, after.SyncCallsRun - before.SyncCallsRun); // lane calls are sync calls too
+        Assert.Equal(before.Batches, after.Batches); // ... in no inbox batch
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(CoreLanes.Count + 1)]
+    public void A_lane_count_out_of_0_to_4_is_refused_naming_the_option(int lanes)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CoreSet(new CoreSetOptions { CoreCount = 1, SenderLanes = lanes }));
+        Assert.Equal(nameof(CoreSetOptions.SenderLanes), error.ParamName);
+    }
+
+    [Fact]
+    public void With_lanes_off_every_waiting_call_goes_through_the_inbox()
     {
         using var set = Sets.CreateWithLanes(2, senderLanes: 0);
         var box = new StrongBox<long>();
@@ -246,8 +279,8 @@ public sealed class LaneTests
         Assert.Equal(500, box.Value);
         Assert.Equal(0, LanesHeld(set, 1));
         Assert.True(set.GetStatistics().Batches > 0);
-        using var byDefault = Sets.Create(2);
-        Assert.False(byDefault.GetCoreUnchecked(1).Lanes.Enabled);
+        Assert.Equal(0, set.GetStatistics().LaneCallsRun);
+        Assert.False(set.GetCoreUnchecked(1).Lanes.Enabled);
     }
 
     /// <summary>A lane owner that makes one call, then waits (alive, idle) until asked for one more.</summary>

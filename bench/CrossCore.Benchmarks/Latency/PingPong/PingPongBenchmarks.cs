@@ -19,8 +19,8 @@ public class PingPongBenchmarks : ContenderBenchmarks
     [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke outside→core")]
     public long CrossCoreSync() => Use(p => new CrossCoreSyncPingPong(p, parked: false)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke through a sender lane (opt-in)")]
-    public long CrossCoreSyncLane() => Use(p => new CrossCoreSyncPingPong(p, parked: false, lanes: true)).Run(Ops);
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke outside→core, inbox only (SenderLanes = 0)")]
+    public long CrossCoreSyncInboxOnly() => Use(p => new CrossCoreSyncPingPong(p, parked: false, inboxOnly: true)).Run(Ops);
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke core→core")]
     public long CrossCoreCoreToCore() => Use(p => new CrossCoreCoreToCorePingPong(p)).Run(Ops);

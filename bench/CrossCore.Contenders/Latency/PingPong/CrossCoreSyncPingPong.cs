@@ -17,25 +17,25 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
     private readonly PaddedCounter _state = new();
     private readonly bool _parked;
     private readonly bool _withResult;
-    private readonly bool _lanes;
+    private readonly bool _inboxOnly;
 
     /// <summary>Starts a two-core set; core 1 is the target. <paramref name="parked"/>: poll duration zero.
     /// <paramref name="withResult"/>: call <c>Invoke&lt;TState, TResult&gt;</c> and use the returned count (P7's check
     /// that a result costs nothing measurable over the void call).
-    /// <paramref name="lanes"/>: turn the core's sender lanes on (off by default: every call goes through the inbox, the
-    /// kernel's one path), for the A/B of the lanes in the same run.</summary>
-    public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false, bool lanes = false)
-        : base(WithLanes(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null), lanes))
+    /// <paramref name="inboxOnly"/>: turn the core's sender lanes off (<c>SenderLanes = 0</c>: every call goes through
+    /// the inbox, the kernel's one path), for the A/B of the lanes in the same run; by default the calls take a lane.</summary>
+    public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false, bool inboxOnly = false)
+        : base(InboxOnly(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null), inboxOnly))
     {
         _parked = parked;
         _withResult = withResult;
-        _lanes = lanes;
+        _inboxOnly = inboxOnly;
     }
 
     /// <inheritdoc/>
     public override string Name => _parked ? "CrossCore Invoke to a parked core"
         : _withResult ? "CrossCore Invoke<TResult>, outside thread → core"
-        : _lanes ? "CrossCore Invoke through a sender lane (opt-in)" : "CrossCore Invoke, outside thread → core";
+        : _inboxOnly ? "CrossCore Invoke, outside thread → core, inbox only (SenderLanes = 0)" : "CrossCore Invoke, outside thread → core";
 
     /// <inheritdoc/>
     public override string? PinningError => Set.GetCoreInfo(Target).PinningError;
@@ -108,11 +108,11 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
         return elapsed;
     }
 
-    private static CoreSetOptions WithLanes(CoreSetOptions options, bool lanes)
+    private static CoreSetOptions InboxOnly(CoreSetOptions options, bool inboxOnly)
     {
-        if (lanes)
+        if (inboxOnly)
         {
-            options.SenderLanes = CoreLanes.Count;
+            options.OverrideSenderLanes(0);
         }
 
         return options;
