@@ -110,6 +110,7 @@ public static class CoreSetServiceCollectionExtensions
             HardwareCpus = o.HardwareCpus,
             PollDuration = o.PollDuration,
             AwaitSpinDuration = o.AwaitSpinDuration,
+            SenderLanes = o.SenderLanes,
             TickPeriod = o.TickPeriod,
             StuckCallTimeout = o.StuckCallTimeout,
             FailFastAfter = o.FailFastAfter,
