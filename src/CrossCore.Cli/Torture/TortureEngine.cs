@@ -93,6 +93,9 @@ internal sealed class TortureEngine : IDisposable
     /// <summary>The aligned racer (<see cref="TortureOptions.AlignedRace"/>), or null.</summary>
     public AlignedRacer? Racer { get; private set; }
 
+    /// <summary>The park racer on its private set (<see cref="TortureOptions.AlignedRace"/>), or null.</summary>
+    public AlignedParkRacer? ParkRacer { get; private set; }
+
     public string Phase => _phase;
 
     public TortureResult? Result { get; private set; }
@@ -173,6 +176,7 @@ internal sealed class TortureEngine : IDisposable
         _watchdog?.Dispose();
         Toggler?.Dispose();
         Racer?.Dispose();
+        ParkRacer?.Dispose();
         foreach (var invoker in Invokers)
         {
             invoker.Dispose();
@@ -238,6 +242,8 @@ internal sealed class TortureEngine : IDisposable
             {
                 Racer = new AlignedRacer(this);
                 Racer.Start();
+                ParkRacer = new AlignedParkRacer(this);
+                ParkRacer.Start();
             }
 
             _phase = "running";
@@ -269,6 +275,7 @@ internal sealed class TortureEngine : IDisposable
 
             Task.WaitAll([.. _coreDrivers]);
             Racer?.Stop(Options.MinAlignedRounds);
+            ParkRacer?.Stop();
             _endTicks = Stopwatch.GetTimestamp();
             Sampler?.Dispose(); // the invokers have ended: nothing judges a late return any more
             Progress();
@@ -542,6 +549,8 @@ internal sealed class TortureEngine : IDisposable
             AlignedRace = Racer is not null,
             AlignedRounds = Racer?.Rounds ?? 0,
             AlignedObliged = Racer?.Obliged ?? 0,
+            ParkRaceRounds = ParkRacer?.Rounds ?? 0,
+            ParkRaceObliged = ParkRacer?.Obliged ?? 0,
             WakeupsSent = s.WakeupsSent,
             WakeupsAvoided = s.WakeupsAvoided,
             WakeupsPerRequest = accepted == 0 ? 0 : Math.Round((double)s.WakeupsSent / accepted, 5),

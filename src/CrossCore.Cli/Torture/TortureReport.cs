@@ -99,6 +99,9 @@ internal static class TortureReport
             r.AlignedRace
                 ? $"aligned race: {N(r.AlignedRounds)} rounds at the release instant, {N(r.AlignedObliged)} answered Busy or Coalesced (each run in flight had to see the write: O4, O6)"
                 : "aligned race: off",
+            r.AlignedRace
+                ? $"park race: {N(r.ParkRaceRounds)} rounds against a core that parks when idle, {N(r.ParkRaceObliged)} posts sent no wake-up (the core's park re-check had to find each: O7)"
+                : "park race: off",
             $"awaited calls: ran {N(r.AwaitedRan)} ({N(r.AwaitedCancelTooLate)} after a cancel that came too late), cancelled before start {N(r.AwaitedCancelledBeforeStart)} " +
             $"({N(r.AwaitedCancelledWhileQueued)} while queued), offline {N(r.AwaitedOffline)}",
             $"exactly-once: accepted {N(r.Accepted)} runs, executed {N(r.Executed)} in {r.DurationSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",

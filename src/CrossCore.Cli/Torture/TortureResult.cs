@@ -83,6 +83,14 @@ internal sealed class TortureResult
     [JsonPropertyName("aligned_obliged")]
     public required long AlignedObliged { get; init; }
 
+    /// <summary>Park race rounds (<see cref="AlignedParkRacer"/>, on its private 2-core set).</summary>
+    [JsonPropertyName("park_race_rounds")]
+    public required long ParkRaceRounds { get; init; }
+
+    /// <summary>Park race rounds whose probe sent no wake-up, so the core's re-check had to find it (O7).</summary>
+    [JsonPropertyName("park_race_obliged")]
+    public required long ParkRaceObliged { get; init; }
+
     [JsonPropertyName("wakeups_sent")]
     public required long WakeupsSent { get; init; }
 

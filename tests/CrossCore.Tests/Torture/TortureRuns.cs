@@ -55,7 +55,7 @@ internal static class TortureRuns
             sb.Append($"\n  {v.Kind} x{v.Count}: {v.Example}");
         }
 
-        sb.Append($"\n  accepted {result.Accepted}, executed {result.Executed}, aligned rounds {result.AlignedRounds} ({result.AlignedObliged} obliged), primitives: ");
+        sb.Append($"\n  accepted {result.Accepted}, executed {result.Executed}, aligned rounds {result.AlignedRounds} ({result.AlignedObliged} obliged), park race rounds {result.ParkRaceRounds} ({result.ParkRaceObliged} obliged), primitives: ");
         sb.Append(string.Join(", ", result.Primitives.Select(p => $"{p.Name} {p.Attempts}/{p.Ok}/{p.Busy}/{p.Offline}/{p.Coalesced}")));
         return sb.ToString();
     }
