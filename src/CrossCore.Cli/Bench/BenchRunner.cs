@@ -452,7 +452,8 @@ internal static class BenchRunner
         }
     }
 
-    private static void DeriveRatios(ScenarioSpec spec, List<Measurement> rows)
+    /// <summary>The paired ratios of a scenario's rows and the verdicts of its target (each part and the whole).</summary>
+    internal static void DeriveRatios(ScenarioSpec spec, List<Measurement> rows)
     {
         var floor = rows.FirstOrDefault(r => r.Role == ContenderRole.Floor);
         var main = rows.FirstOrDefault(r => r.Role == ContenderRole.CrossCore);
@@ -475,20 +476,19 @@ internal static class BenchRunner
                 if (spec.Target is { } target && (target.AppliesTo is null || row.Name.StartsWith(target.AppliesTo, StringComparison.Ordinal)))
                 {
                     row.Target = target.Text;
-                    var met = true;
                     if (target.MaxRatioToFloor is { } maxFloor)
                     {
-                        met &= row.RatioToFloor is { } r && r <= maxFloor;
+                        row.FloorTargetMet = row.RatioToFloor is { } r && r <= maxFloor;
                     }
 
                     if (target.MinSpeedupOverChannel is { } minSpeedup)
                     {
                         var speedup = bestChannel is null ? null : Stats.PairedRatio(bestChannel, row.Samples);
-                        met &= speedup is { } s && s >= minSpeedup;
+                        row.ChannelTargetMet = speedup is { } s && s >= minSpeedup;
                         row.Note = speedup is { } sp ? $"best Channel<T> / this = {sp:0.00}×" : null;
                     }
 
-                    row.TargetMet = met;
+                    row.TargetMet = row.FloorTargetMet != false && row.ChannelTargetMet != false;
                 }
             }
             else

@@ -59,8 +59,15 @@ internal sealed class Measurement
     /// <summary>The SPEC §9 target this row is checked against, in words.</summary>
     public string? Target { get; set; }
 
-    /// <summary>Whether the target is met (null when no target applies).</summary>
+    /// <summary>Whether the target is met (null when no target applies): every part of it that applies.</summary>
     public bool? TargetMet { get; set; }
+
+    /// <summary>The floor part of the target (<see cref="TargetSpec.MaxRatioToFloor"/>): met or not; null if it has none.</summary>
+    public bool? FloorTargetMet { get; set; }
+
+    /// <summary>The <c>Channel&lt;T&gt;</c> part of the target (<see cref="TargetSpec.MinSpeedupOverChannel"/>): met or
+    /// not; null if it has none.</summary>
+    public bool? ChannelTargetMet { get; set; }
 
     /// <summary>A note shown in the reports.</summary>
     public string? Note { get; set; }

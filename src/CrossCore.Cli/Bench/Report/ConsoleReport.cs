@@ -73,9 +73,9 @@ internal static class ConsoleReport
                     notes = "[yellow]" + Markup.Escape("JIT: " + jitFlag) + "[/]" + (notes.Length > 0 ? "; " + notes : "");
                 }
 
-                if (row.TargetMet is { } met)
+                if (row.TargetMet is not null)
                 {
-                    notes = (met ? "[green]target met[/]" : "[red]target MISSED[/]") + (notes.Length > 0 ? "; " + notes : "");
+                    notes = "target " + Format.Verdict(row) + (notes.Length > 0 ? "; " + notes : "");
                 }
 
                 table.AddRow(
@@ -133,7 +133,7 @@ internal static class ConsoleReport
                     Format.Ratio(row.RatioToFloor),
                     Markup.Escape((row.RatioToBestPeer is { } s ? Format.Ratio(s) : "") + (row.Note is { } n ? " (" + n + ")" : "")),
                     Markup.Escape(row.Target ?? ""),
-                    row.TargetMet == true ? "[green]met[/]" : "[red]MISSED[/]");
+                    Format.Verdict(row));
             }
         }
 

@@ -60,6 +60,24 @@ internal static class Format
         _ => "",
     };
 
+    /// <summary>
+    /// The target verdict of a row as console markup: "met" or "MISSED" for the whole target, followed, when the target
+    /// has a floor part and a <c>Channel&lt;T&gt;</c> part, by the verdict of each ("floor met, Channel&lt;T&gt; MISSED"),
+    /// so a row that meets one part and misses the other says which.
+    /// </summary>
+    public static string Verdict(Measurement row)
+    {
+        var whole = row.TargetMet == true ? "[green]met[/]" : "[red]MISSED[/]";
+        if (row.FloorTargetMet is not { } floor || row.ChannelTargetMet is not { } channel)
+        {
+            return whole;
+        }
+
+        return $"{whole} (floor {Part(floor)}, Channel<T> {Part(channel)})";
+
+        static string Part(bool met) => met ? "[green]met[/]" : "[red]MISSED[/]";
+    }
+
     /// <summary>The extras worth showing in a table cell.</summary>
     public static string Extras(Measurement row)
     {

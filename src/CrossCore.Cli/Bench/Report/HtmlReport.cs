@@ -110,7 +110,13 @@ internal static class HtmlReport
                 var value = string.Join("; ", parts);
                 html.Append("<tr><td>").Append(row.Id).Append("</td><td>").Append(E(spec.Key)).Append("</td><td>").Append(E(row.Name))
                     .Append("</td><td>").Append(E(value)).Append("</td><td>").Append(E(row.Target ?? "")).Append("</td><td>")
-                    .Append(MetCell(row.TargetMet)).Append("</td></tr>");
+                    .Append(MetCell(row.TargetMet));
+                if (row.FloorTargetMet is { } floor && row.ChannelTargetMet is { } channel)
+                {
+                    html.Append(" (floor ").Append(MetCell(floor)).Append(", Channel&lt;T&gt; ").Append(MetCell(channel)).Append(')');
+                }
+
+                html.Append("</td></tr>");
             }
         }
 

@@ -67,6 +67,8 @@ internal static class JsonReport
 
             json.WriteEndObject();
             WriteStringOrNull(json, "target", row.Target);
+            WriteBoolOrNull(json, "target_floor_met", row.FloorTargetMet);
+            WriteBoolOrNull(json, "target_channel_met", row.ChannelTargetMet);
             if (row.TargetMet is { } met)
             {
                 json.WriteBoolean("target_met", met);
@@ -113,6 +115,18 @@ internal static class JsonReport
         if (value is { } v && double.IsFinite(v))
         {
             json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteBoolOrNull(Utf8JsonWriter json, string name, bool? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteBoolean(name, v);
         }
         else
         {
