@@ -12,6 +12,10 @@ internal sealed class CoreRow
     /// <summary>Requests run per second (<c>crosscore.core.calls</c>).</summary>
     public double? CallsPerSecond { get; set; }
 
+    /// <summary>Waiting calls served through sender lanes per second (<c>crosscore.core.lane_calls</c>, a part of
+    /// <see cref="CallsPerSecond"/> in no batch).</summary>
+    public double? LaneCallsPerSecond { get; set; }
+
     /// <summary>Inbox batches detached per second (<c>crosscore.core.batches</c>).</summary>
     public double? BatchesPerSecond { get; set; }
 

@@ -63,6 +63,9 @@ internal sealed class TopModel(double intervalSeconds)
                 case "crosscore.core.calls":
                     row.CallsPerSecond = perSecond ?? row.CallsPerSecond;
                     break;
+                case "crosscore.core.lane_calls":
+                    row.LaneCallsPerSecond = perSecond ?? row.LaneCallsPerSecond;
+                    break;
                 case "crosscore.core.batches":
                     row.BatchesPerSecond = perSecond ?? row.BatchesPerSecond;
                     break;
@@ -112,6 +115,7 @@ internal sealed class TopModel(double intervalSeconds)
         {
             State = r.State,
             CallsPerSecond = r.CallsPerSecond,
+            LaneCallsPerSecond = r.LaneCallsPerSecond,
             BatchesPerSecond = r.BatchesPerSecond,
             EntriesPerSecond = r.EntriesPerSecond,
             WakeupsSentPerSecond = r.WakeupsSentPerSecond,

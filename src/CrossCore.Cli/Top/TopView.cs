@@ -15,7 +15,7 @@ internal static class TopView
         table.AddColumn("set");
         table.AddColumn(new TableColumn("core").RightAligned());
         table.AddColumn("state");
-        foreach (var column in new[] { "calls/s", "mean batch", "wake-ups sent/s", "avoided/s", "stuck" })
+        foreach (var column in new[] { "calls/s", "lane calls/s", "mean batch", "wake-ups sent/s", "avoided/s", "stuck" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -28,6 +28,7 @@ internal static class TopView
                 key.Core.ToString(s_ic),
                 StateMarkup(row.State),
                 Rate(row.CallsPerSecond),
+                Rate(row.LaneCallsPerSecond),
                 row.MeanBatch is { } mean ? mean.ToString("0.00", s_ic) : "-",
                 Rate(row.WakeupsSentPerSecond),
                 Rate(row.WakeupsAvoidedPerSecond),

@@ -29,6 +29,8 @@ internal static class PerCoreInstruments
         meter.CreateObservableCounter("crosscore.core.calls", () => ObservePerCore(liveSets(), static c =>
             StatCounter.Read(ref c.SyncRun) + StatCounter.Read(ref c.AsyncRun) + StatCounter.Read(ref c.InlineRun) + StatCounter.Read(ref c.DeferredRun) + StatCounter.Read(ref c.TaskRun)),
             "{call}", "Requests each core ran: call functions, deferred work and task-context work.");
+        meter.CreateObservableCounter("crosscore.core.lane_calls", () => ObservePerCore(liveSets(), static c => StatCounter.Read(ref c.LaneRun)),
+            "{call}", "Waiting calls each core served through its sender lanes (a part of crosscore.core.calls, in no inbox batch).");
         meter.CreateObservableCounter("crosscore.core.batches", () => ObservePerCore(liveSets(), static c => StatCounter.Read(ref c.Batches)),
             "{batch}", "Inbox batches each core detached.");
         meter.CreateObservableCounter("crosscore.core.batch.entries", () => ObservePerCore(liveSets(), static c => StatCounter.Read(ref c.BatchEntries)),

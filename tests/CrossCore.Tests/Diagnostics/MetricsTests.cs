@@ -32,7 +32,7 @@ public sealed class MetricsTests
             "crosscore.exceptions", "crosscore.stuck_reports", "crosscore.lane_calls", "crosscore.batches", "crosscore.parks", "crosscore.stuck_calls",
             "crosscore.batch.size", "crosscore.sync_call.duration",
             "crosscore.core.state", "crosscore.core.calls", "crosscore.core.batches", "crosscore.core.batch.entries",
-            "crosscore.core.wakeups", "crosscore.core.stuck_calls",
+            "crosscore.core.wakeups", "crosscore.core.stuck_calls", "crosscore.core.lane_calls",
         ];
         Assert.Equal(expected.Order(), seen.Keys.Order());
         Assert.Equal("s", seen["crosscore.sync_call.duration"].Unit); // durations in seconds, as .NET and OpenTelemetry name them

@@ -11,11 +11,13 @@ namespace CrossCore.Tests.Top;
 [Collection(DiagnosticsCollection.Name)] // it enables the CrossCore Meter's instruments process-wide while it runs
 public sealed class MetricsSessionTests
 {
-    [Fact]
-    public void A_session_on_a_process_with_a_busy_core_shows_its_rows_with_calls_per_second()
+    [Theory]
+    [InlineData(0)] // through the inbox: batches, so a mean batch
+    [InlineData(CoreLanes.Count)] // the default: the caller's lane, so lane calls and no batch
+    public void A_session_on_a_process_with_a_busy_core_shows_its_rows_with_calls_per_second(int senderLanes)
     {
         var name = Diag.UniqueName("top");
-        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name });
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, SenderLanes = senderLanes });
         var stop = 0;
         var caller = Diag.OnThread(() =>
         {
@@ -29,8 +31,9 @@ public sealed class MetricsSessionTests
         var session = MetricsSession.Start(Environment.ProcessId, 0.2, model);
         try
         {
-            Diag.Until(() => model.Snapshot().Any(r => r.Key == new CoreKey(name, 1) && r.Row.CallsPerSecond > 0 && r.Row.State is not null && r.Row.MeanBatch > 0),
-                "a row for core 1 with calls per second, a state and a mean batch");
+            Diag.Until(() => model.Snapshot().Any(r => r.Key == new CoreKey(name, 1) && r.Row.CallsPerSecond > 0 && r.Row.State is not null
+                    && (senderLanes == 0 ? r.Row.MeanBatch > 0 : r.Row.LaneCallsPerSecond > 0)),
+                senderLanes == 0 ? "a row for core 1 with calls per second, a state and a mean batch" : "a row for core 1 with calls and lane calls per second and a state");
             Assert.Contains(model.Snapshot(), r => r.Key == new CoreKey(name, 0));
             Assert.Null(model.Error);
             Assert.True(model.Collections > 0);
