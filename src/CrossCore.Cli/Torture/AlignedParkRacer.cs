@@ -60,8 +60,10 @@ internal sealed class AlignedParkRacer : IDisposable
         var stop = () => _stop;
         while (!_stop)
         {
+            // No _engine.Progress() here: the watchdog judges the main set, and rounds on this private set would hide a hang
+            // there. A round whose core never runs the probe spins until Stop; if this set wedged, its Dispose in Stop
+            // would stall the run's end, which the watchdog sees.
             var outcome = AlignedParkRace.Round(_set, 1, log, jitter: 16, random, stop);
-            _engine.Progress(); // for the watchdog: a racer stuck in a round (its core never ran the probe) shows as a hang
             switch (outcome)
             {
                 case AlignedRaceRound.Accepted:
