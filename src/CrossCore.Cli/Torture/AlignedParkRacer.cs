@@ -64,21 +64,10 @@ internal sealed class AlignedParkRacer : IDisposable
             // there. A round whose core never runs the probe spins until Stop; if this set wedged, its Dispose in Stop
             // would stall the run's end, which the watchdog sees.
             var outcome = AlignedParkRace.Round(_set, 1, log, jitter: 16, random, stop);
-            switch (outcome)
+            if (AlignedRaceCount.Add(outcome, ref Rounds, ref Obliged))
             {
-                case AlignedRaceRound.Accepted:
-                    Rounds++;
-                    break;
-                case AlignedRaceRound.Obliged:
-                    Rounds++;
-                    Obliged++;
-                    break;
-                case AlignedRaceRound.Violation:
-                    Rounds++;
-                    Obliged++;
-                    _engine.Violations.Add(ViolationKind.LostWakeup, null,
-                        $"park race round {log.Round}: the probe's post sent no wake-up (the core had not published Parked), and the core parked without running it (O7: the park's re-check missed the inbox)");
-                    break;
+                _engine.Violations.Add(ViolationKind.LostWakeup, null,
+                    $"park race round {log.Round}: the probe's post sent no wake-up (the core had not published Parked), and the core parked without running it (O7: the park's re-check missed the inbox)");
             }
         }
     }

@@ -65,22 +65,11 @@ internal sealed class AlignedRacer : IDisposable
             var target = (i & 1) == 0 ? _descriptors[core] : _works[core];
             var outcome = AlignedRace.Round(_engine.Set, core, target, jitter: 16, random, stop);
             _engine.Progress(); // for the watchdog: a racer stuck in a round (its target never ran) shows as a hang
-            switch (outcome)
+            if (AlignedRaceCount.Add(outcome, ref Rounds, ref Obliged))
             {
-                case AlignedRaceRound.Accepted:
-                    Rounds++;
-                    break;
-                case AlignedRaceRound.Obliged:
-                    Rounds++;
-                    Obliged++;
-                    break;
-                case AlignedRaceRound.Violation:
-                    Rounds++;
-                    Obliged++;
-                    var o4 = target.Rule == "O4";
-                    _engine.Violations.Add(o4 ? ViolationKind.BusyNotSeen : ViolationKind.CoalescedNotSeen, o4 ? Primitive.Async : Primitive.Deferred,
-                        $"aligned race on core {core} ({target.Rule}): the attempt was answered {(o4 ? "Busy" : "Coalesced")} at the release, and the run in flight missed the caller's write");
-                    break;
+                var o4 = target.Rule == "O4";
+                _engine.Violations.Add(o4 ? ViolationKind.BusyNotSeen : ViolationKind.CoalescedNotSeen, o4 ? Primitive.Async : Primitive.Deferred,
+                    $"aligned race on core {core} ({target.Rule}): the attempt was answered {(o4 ? "Busy" : "Coalesced")} at the release, and the run in flight missed the caller's write");
             }
         }
     }
