@@ -110,7 +110,7 @@ public static class CoreSetServiceCollectionExtensions
             HardwareCpus = o.HardwareCpus,
             PollDuration = o.PollDuration,
             AwaitSpinDuration = o.AwaitSpinDuration,
-            SenderLanes = o.SenderLanes,
+            SenderLaneCount = o.SenderLaneCount,
             TickPeriod = o.TickPeriod,
             StuckCallTimeout = o.StuckCallTimeout,
             FailFastAfter = o.FailFastAfter,

@@ -44,7 +44,7 @@ public static class Harness
             options.NoWaitRingSize = noWaitRing;
         }
 
-        options.OverrideSenderLanes(senderLanes);
+        options.OverrideSenderLaneCount(senderLanes);
 
         return new CoreSet(options);
     }

@@ -63,7 +63,7 @@ public sealed class ConfigurationTests
             HardwareCpus = [0, 0, 0],
             PollDuration = TimeSpan.FromMicroseconds(7),
             AwaitSpinDuration = TimeSpan.FromMicroseconds(3),
-            SenderLanes = 2,
+            SenderLaneCount = 2,
             TickPeriod = TimeSpan.FromMilliseconds(9),
             StuckCallTimeout = TimeSpan.FromSeconds(3),
             FailFastAfter = TimeSpan.FromMinutes(11),

@@ -87,21 +87,21 @@ public sealed class CoreSetOptions
     internal int NoWaitRingSize { get; set; } = DefaultNoWaitRingSize;
 
     /// <summary>
-    /// The default of <see cref="SenderLanes"/>: <see cref="CoreLanes.Count"/>, or the AppContext data
-    /// <c>CrossCore.SenderLanes</c> (0..4; 0 sends every waiting call through the inbox), read once per process.
+    /// The default of <see cref="SenderLaneCount"/>: <see cref="CoreLanes.Count"/>, or the AppContext data
+    /// <c>CrossCore.SenderLaneCount</c> (0..4; 0 sends every waiting call through the inbox), read once per process.
     /// </summary>
-    internal static readonly int DefaultSenderLanes = ParseSenderLanes(AppContext.GetData("CrossCore.SenderLanes"));
+    internal static readonly int DefaultSenderLaneCount = ParseSenderLaneCount(AppContext.GetData("CrossCore.SenderLaneCount"));
 
-    /// <summary>The AppContext data <c>CrossCore.SenderLanes</c> as a lane count: a whole number (a runtimeconfig.json
+    /// <summary>The AppContext data <c>CrossCore.SenderLaneCount</c> as a lane count: a whole number (a runtimeconfig.json
     /// property arrives as a string) clamped to 0..<see cref="CoreLanes.Count"/>; absent or not a number: the default,
     /// <see cref="CoreLanes.Count"/>.</summary>
-    internal static int ParseSenderLanes(object? data) =>
+    internal static int ParseSenderLaneCount(object? data) =>
         data is not null
         && int.TryParse(Convert.ToString(data, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count)
             ? Math.Clamp(count, 0, CoreLanes.Count)
             : CoreLanes.Count;
 
-    private int _senderLanes = DefaultSenderLanes;
+    private int _senderLanes = DefaultSenderLaneCount;
 
     /// <summary>
     /// How many threads each core serves through a sender lane of their own (0 to 4). A thread with a lane on a core
@@ -114,28 +114,28 @@ public sealed class CoreSetOptions
     /// exception and ordering rules are the same.
     /// </summary>
     /// <remarks>
-    /// Default: 4, or the AppContext value <c>CrossCore.SenderLanes</c> of the application (for example
-    /// <c>"CrossCore.SenderLanes": 0</c> under <c>configProperties</c> in its <c>runtimeconfig.json</c>). 0 sends every
+    /// Default: 4, or the AppContext value <c>CrossCore.SenderLaneCount</c> of the application (for example
+    /// <c>"CrossCore.SenderLaneCount": 0</c> under <c>configProperties</c> in its <c>runtimeconfig.json</c>). 0 sends every
     /// waiting call through the inbox, as the kernel's <c>smp_call_function_single</c> does. A core polls the lanes in
     /// use beside its inbox (a few cached reads per poll). Calls served through a lane are counted in
     /// <see cref="CoreSetStatistics.LaneCallsRun"/> and in <see cref="CoreSetStatistics.SyncCallsRun"/>; they are not
     /// inbox batches (<see cref="CoreSetStatistics.Batches"/>, the <c>crosscore.batch.size</c> histogram, the
     /// <c>InboxBatch</c> event), and a stuck-call report about one says so (<see cref="StuckCallReport.ThroughSenderLane"/>).
     /// </remarks>
-    public int SenderLanes
+    public int SenderLaneCount
     {
         get => _senderLanes;
         init => _senderLanes = value;
     }
 
-    /// <summary>Sets <see cref="SenderLanes"/> after construction: for the tests, the Coyote harness and the bench,
+    /// <summary>Sets <see cref="SenderLaneCount"/> after construction: for the tests, the Coyote harness and the bench,
     /// which adjust options a helper built (the set copies the value when it is built).</summary>
-    internal void OverrideSenderLanes(int lanes) => _senderLanes = lanes;
+    internal void OverrideSenderLaneCount(int lanes) => _senderLanes = lanes;
 
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(SenderLanes, nameof(SenderLanes));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(SenderLanes, CoreLanes.Count, nameof(SenderLanes));
+        ArgumentOutOfRangeException.ThrowIfNegative(SenderLaneCount, nameof(SenderLaneCount));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SenderLaneCount, CoreLanes.Count, nameof(SenderLaneCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(NoWaitRingSize, 1, nameof(NoWaitRingSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(NoWaitRingSize, MaxNoWaitRingSize, nameof(NoWaitRingSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(CoreCount, 1, nameof(CoreCount));

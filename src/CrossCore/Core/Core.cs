@@ -40,7 +40,7 @@ internal sealed partial class Core
         Set = set;
         Id = id;
         Counters = new CoreCounters();
-        Lanes = new CoreLanes(set.Options.SenderLanes);
+        Lanes = new CoreLanes(set.Options.SenderLaneCount);
         _online.Value = 1;
         _syncContext = new CoreSynchronizationContext(this);
         TaskScheduler = new CoreTaskScheduler(this);

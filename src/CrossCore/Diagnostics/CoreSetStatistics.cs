@@ -12,7 +12,7 @@ public sealed class CoreSetStatistics
     public long SyncCallsRun { get; init; }
 
     /// <summary>The part of <see cref="SyncCallsRun"/> that was served through sender lanes
-    /// (<see cref="CoreSetOptions.SenderLanes"/>) instead of the inbox: these calls are in no <see cref="Batches"/>.</summary>
+    /// (<see cref="CoreSetOptions.SenderLaneCount"/>) instead of the inbox: these calls are in no <see cref="Batches"/>.</summary>
     public long LaneCallsRun { get; init; }
 
     /// <summary>Calls without a blocked caller that a core ran from its inbox: descriptors

@@ -58,7 +58,7 @@ public sealed class StuckCallReport
     public int InboxDepth { get; init; }
 
     /// <summary>True if the waited-for call was made through the waiting thread's sender lane on the target
-    /// (<see cref="CoreSetOptions.SenderLanes"/>), not through its inbox: <see cref="InboxDepth"/> does not count it.</summary>
+    /// (<see cref="CoreSetOptions.SenderLaneCount"/>), not through its inbox: <see cref="InboxDepth"/> does not count it.</summary>
     public bool ThroughSenderLane { get; init; }
 
     /// <summary>True if the detector re-sent the wake-up because the target was parked.</summary>

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace CrossCore;
 
 /// <summary>
-/// A core's lanes: up to <see cref="Count"/> slots (<c>CoreSetOptions.SenderLanes</c>), each holding one known sender's <see cref="LaneCall"/>, which the core
+/// A core's lanes: up to <see cref="Count"/> slots (<c>CoreSetOptions.SenderLaneCount</c>), each holding one known sender's <see cref="LaneCall"/>, which the core
 /// polls beside its inbox. A thread that calls a core often takes a free slot on its first waiting call there and keeps
 /// it; a slot whose owner has not called for <see cref="IdleMs"/> is taken over by a thread that needs one.
 /// </summary>
@@ -45,7 +45,7 @@ internal sealed class CoreLanes
     /// <summary>Creates the lanes of one core, of which senders may take <paramref name="capacity"/> (0..<see cref="Count"/>).</summary>
     public CoreLanes(int capacity) => _capacity = capacity;
 
-    /// <summary>True if senders may take lanes here (<c>CoreSetOptions.SenderLanes</c> is not zero).</summary>
+    /// <summary>True if senders may take lanes here (<c>CoreSetOptions.SenderLaneCount</c> is not zero).</summary>
     public bool Enabled
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

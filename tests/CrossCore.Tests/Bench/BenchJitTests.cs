@@ -81,18 +81,7 @@ public sealed class BenchJitTests
         Assert.Contains("CrossCore.Contenders.X::Loop [QuickJitted]", flagged.JitFlag, StringComparison.Ordinal);
 
         var spec = BenchCatalog.All.First(s => s.Id == "P3");
-        var results = new BenchResults
-        {
-            Machine = MachineInfo.Capture(null),
-            Placement = Placement.For(pin: false),
-            Options = new BenchOptions(),
-            JitMode = JitMode.Tiered,
-            JitDescription = JitSettings.Describe(JitMode.Tiered),
-            JitChecked = true,
-        };
-        results.Scenarios.Add((spec, [quiet, flagged]));
-
-        using var json = JsonDocument.Parse(JsonReport.ToText(results));
+        using var json = JsonDocument.Parse(JsonReport.ToText(BenchResultsFor.Scenario(spec, [quiet, flagged])));
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.All(rows, r => Assert.Equal("tiered", r.GetProperty("jit_mode").GetString()));
         Assert.False(rows[0].GetProperty("jit_flagged").GetBoolean());

@@ -36,17 +36,7 @@ public sealed class BenchTargetTests
         Assert.False(row.ChannelTargetMet);
         Assert.False(row.TargetMet);
         Assert.Equal("[red]MISSED[/] (floor [green]met[/], Channel<T> [red]MISSED[/])", Format.Verdict(row));
-        var results = new BenchResults
-        {
-            Machine = MachineInfo.Capture(null),
-            Placement = Placement.For(pin: false),
-            Options = new BenchOptions(),
-            JitMode = JitMode.Tiered,
-            JitDescription = JitSettings.Describe(JitMode.Tiered),
-            JitChecked = true,
-        };
-        results.Scenarios.Add((s_spec, [row]));
-        using var json = JsonDocument.Parse(JsonReport.ToText(results));
+        using var json = JsonDocument.Parse(JsonReport.ToText(BenchResultsFor.Scenario(s_spec, [row])));
         var written = json.RootElement.EnumerateArray().Single();
         Assert.True(written.GetProperty("target_floor_met").GetBoolean());
         Assert.False(written.GetProperty("target_channel_met").GetBoolean());

@@ -14,7 +14,7 @@ public sealed class EventSourceTests
     private static CoreSet NewSet(string name, TimeSpan? stuckTimeout = null, Action<StuckCallReport>? onStuck = null, int senderLanes = CoreLanes.Count) => new(new CoreSetOptions
     {
         CoreCount = 2,
-        SenderLanes = senderLanes,
+        SenderLaneCount = senderLanes,
         Name = name,
         StuckCallTimeout = stuckTimeout ?? TimeSpan.FromSeconds(5),
         OnStuckCall = onStuck ?? (static _ => { }),

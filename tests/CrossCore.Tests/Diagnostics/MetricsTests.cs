@@ -83,7 +83,7 @@ public sealed class MetricsTests
         const int n = 200;
         var name = Diag.UniqueName("m-sync");
         using var m = new Measurements(name);
-        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, SenderLanes = 0 }); // every call in a batch
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, SenderLaneCount = 0 }); // every call in a batch
         var statsBefore = set.GetStatistics();
         var before = m.Observe();
 
@@ -230,7 +230,7 @@ public sealed class MetricsTests
     {
         var name = Diag.UniqueName("m-percore");
         using var m = new Measurements(name);
-        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, SenderLanes = 0 }); // batch entries are counted
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, OnStuckCall = static _ => { }, SenderLaneCount = 0 }); // batch entries are counted
         var statsBefore = set.GetStatistics();
         var before = m.Observe();
 

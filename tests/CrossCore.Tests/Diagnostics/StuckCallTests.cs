@@ -24,7 +24,7 @@ public sealed class StuckCallTests(ITestOutputHelper output)
     private static CoreSet NewSet(ConcurrentQueue<StuckCallReport> reports, TimeSpan timeout, string what, TimeSpan? poll = null, TimeSpan? failFastAfter = null, int senderLanes = CoreLanes.Count) =>
         new(new CoreSetOptions
         {
-            SenderLanes = senderLanes,
+            SenderLaneCount = senderLanes,
             CoreCount = 2,
             StuckCallTimeout = timeout,
             FailFastAfter = failFastAfter ?? TimeSpan.Zero,

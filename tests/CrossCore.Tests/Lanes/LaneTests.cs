@@ -229,13 +229,13 @@ public sealed class LaneTests
     [InlineData("0", 0)]
     [InlineData("four", CoreLanes.Count)]
     [InlineData(null, CoreLanes.Count)]
-    public void The_AppContext_switch_CrossCore_SenderLanes_reads_as_a_clamped_count(object? data, int lanes) =>
-        Assert.Equal(lanes, CoreSetOptions.ParseSenderLanes(data));
+    public void The_AppContext_switch_CrossCore_SenderLaneCount_reads_as_a_clamped_count(object? data, int lanes) =>
+        Assert.Equal(lanes, CoreSetOptions.ParseSenderLaneCount(data));
 
     [Fact]
     public void Lanes_are_on_by_default_and_their_calls_are_counted_apart_from_the_inbox_batches()
     {
-        Assert.Equal(CoreLanes.Count, new CoreSetOptions().SenderLanes);
+        Assert.Equal(CoreLanes.Count, new CoreSetOptions().SenderLaneCount);
         using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, OnStuckCall = static _ => { }, Name = "test default lanes" });
         Assert.True(set.GetCoreUnchecked(1).Lanes.Enabled);
         var box = new StrongBox<long>();
@@ -260,8 +260,8 @@ public sealed class LaneTests
     [InlineData(CoreLanes.Count + 1)]
     public void A_lane_count_out_of_0_to_4_is_refused_naming_the_option(int lanes)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CoreSet(new CoreSetOptions { CoreCount = 1, SenderLanes = lanes }));
-        Assert.Equal(nameof(CoreSetOptions.SenderLanes), error.ParamName);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CoreSet(new CoreSetOptions { CoreCount = 1, SenderLaneCount = lanes }));
+        Assert.Equal(nameof(CoreSetOptions.SenderLaneCount), error.ParamName);
     }
 
     [Fact]

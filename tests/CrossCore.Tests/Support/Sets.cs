@@ -12,7 +12,7 @@ public static class Sets
     public static CoreSet Create(int cores, TimeSpan? poll = null, Action<FunctionExceptionInfo>? onException = null, string? name = null)
     {
         var options = Options(cores, poll, onException, name);
-        options.OverrideSenderLanes(0);
+        options.OverrideSenderLaneCount(0);
         return new CoreSet(options);
     }
 
@@ -20,7 +20,7 @@ public static class Sets
     public static CoreSet CreateWithLanes(int cores, int senderLanes = CoreLanes.Count, TimeSpan? poll = null)
     {
         var options = Options(cores, poll, null, "test lanes");
-        options.OverrideSenderLanes(senderLanes);
+        options.OverrideSenderLaneCount(senderLanes);
         return new CoreSet(options);
     }
 

@@ -17,7 +17,7 @@ public sealed class MetricsSessionTests
     public void A_session_on_a_process_with_a_busy_core_shows_its_rows_with_calls_per_second(int senderLanes)
     {
         var name = Diag.UniqueName("top");
-        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, SenderLanes = senderLanes });
+        using var set = new CoreSet(new CoreSetOptions { CoreCount = 2, Name = name, SenderLaneCount = senderLanes });
         var stop = 0;
         var caller = Diag.OnThread(() =>
         {

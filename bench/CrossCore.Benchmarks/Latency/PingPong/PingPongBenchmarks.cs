@@ -19,7 +19,7 @@ public class PingPongBenchmarks : ContenderBenchmarks
     [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke outside→core")]
     public long CrossCoreSync() => Use(p => new CrossCoreSyncPingPong(p, parked: false)).Run(Ops);
 
-    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke outside→core, inbox only (SenderLanes = 0)")]
+    [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke outside→core, inbox only (SenderLaneCount = 0)")]
     public long CrossCoreSyncInboxOnly() => Use(p => new CrossCoreSyncPingPong(p, parked: false, inboxOnly: true)).Run(Ops);
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "CrossCore Invoke core→core")]

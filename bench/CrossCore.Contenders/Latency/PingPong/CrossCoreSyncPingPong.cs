@@ -22,7 +22,7 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
     /// <summary>Starts a two-core set; core 1 is the target. <paramref name="parked"/>: poll duration zero.
     /// <paramref name="withResult"/>: call <c>Invoke&lt;TState, TResult&gt;</c> and use the returned count (P7's check
     /// that a result costs nothing measurable over the void call).
-    /// <paramref name="inboxOnly"/>: turn the core's sender lanes off (<c>SenderLanes = 0</c>: every call goes through
+    /// <paramref name="inboxOnly"/>: turn the core's sender lanes off (<c>SenderLaneCount = 0</c>: every call goes through
     /// the inbox, the kernel's one path), for the A/B of the lanes in the same run; by default the calls take a lane.</summary>
     public CrossCoreSyncPingPong(Placement placement, bool parked, bool withResult = false, bool inboxOnly = false)
         : base(InboxOnly(placement.CoreSetOptions(parked ? "bench parked" : "bench sync", 2, parked ? TimeSpan.Zero : null), inboxOnly))
@@ -35,7 +35,7 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
     /// <inheritdoc/>
     public override string Name => _parked ? "CrossCore Invoke to a parked core"
         : _withResult ? "CrossCore Invoke<TResult>, outside thread → core"
-        : _inboxOnly ? "CrossCore Invoke, outside thread → core, inbox only (SenderLanes = 0)" : "CrossCore Invoke, outside thread → core";
+        : _inboxOnly ? "CrossCore Invoke, outside thread → core, inbox only (SenderLaneCount = 0)" : "CrossCore Invoke, outside thread → core";
 
     /// <inheritdoc/>
     public override string? PinningError => Set.GetCoreInfo(Target).PinningError;
@@ -112,7 +112,7 @@ public sealed class CrossCoreSyncPingPong : CrossCoreLatencyContender
     {
         if (inboxOnly)
         {
-            options.OverrideSenderLanes(0);
+            options.OverrideSenderLaneCount(0);
         }
 
         return options;

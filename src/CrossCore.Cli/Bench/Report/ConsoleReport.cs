@@ -108,7 +108,7 @@ internal static class ConsoleReport
                 Markup.Escape(Format.Value(row.Median, row.Unit)),
                 Markup.Escape($"{Format.Number(row.Min)} – {Format.Number(row.Max)}"),
                 Markup.Escape(row.Target ?? ""),
-                row.TargetMet switch { true => "[green]met[/]", false => "[red]MISSED[/]", _ => "" });
+                row.TargetMet is { } met ? Format.MetMarkup(met) : "");
         }
 
         console.Write(derived);

@@ -67,16 +67,14 @@ internal static class Format
     /// </summary>
     public static string Verdict(Measurement row)
     {
-        var whole = row.TargetMet == true ? "[green]met[/]" : "[red]MISSED[/]";
-        if (row.FloorTargetMet is not { } floor || row.ChannelTargetMet is not { } channel)
-        {
-            return whole;
-        }
-
-        return $"{whole} (floor {Part(floor)}, Channel<T> {Part(channel)})";
-
-        static string Part(bool met) => met ? "[green]met[/]" : "[red]MISSED[/]";
+        var whole = MetMarkup(row.TargetMet == true);
+        return row.FloorTargetMet is { } floor && row.ChannelTargetMet is { } channel
+            ? $"{whole} (floor {MetMarkup(floor)}, Channel<T> {MetMarkup(channel)})"
+            : whole;
     }
+
+    /// <summary>"met" in green or "MISSED" in red, as console markup.</summary>
+    public static string MetMarkup(bool met) => met ? "[green]met[/]" : "[red]MISSED[/]";
 
     /// <summary>The extras worth showing in a table cell.</summary>
     public static string Extras(Measurement row)
