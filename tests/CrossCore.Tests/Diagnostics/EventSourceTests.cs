@@ -60,6 +60,7 @@ public sealed class EventSourceTests
 
         // The exit event is written after the release that let the caller return: wait for the last one.
         Diag.Until(() => listener.Count(Ids.FunctionExit) == n, "the last function-exit event");
+        Diag.Until(() => set.GetStatistics().SyncCallsRun - before.SyncCallsRun == n, "the core to count its last run"); // counted after the exit event
         var after = set.GetStatistics();
 
         Assert.Empty(listener.Errors);
