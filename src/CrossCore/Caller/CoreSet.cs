@@ -144,6 +144,9 @@ public sealed partial class CoreSet : IDisposable, IAsyncDisposable
     }
 
     /// <summary>A snapshot of the set's counters (runs by kind, batches, wake-ups sent and avoided, ...).</summary>
+    /// <remarks>A core counts a run after the function returned and its caller was let go, so a snapshot taken right
+    /// after <see cref="Invoke(int, Action)"/> returns may not count that call yet. Once <see cref="Dispose"/> has
+    /// returned the counts include every run its cores made.</remarks>
     public CoreSetStatistics GetStatistics() => CoreSetStatistics.Capture(_cores);
 
     /// <summary>

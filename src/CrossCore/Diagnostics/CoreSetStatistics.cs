@@ -2,8 +2,9 @@
 namespace CrossCore;
 
 /// <summary>
-/// A snapshot of a set's counters (racy: each counter is read once, not all at one instant). Wake-ups are the
-/// kernel's IPIs; a wake-up avoided is a request that found its core polling (P5).
+/// A snapshot of a set's counters (racy: each counter is read once, not all at one instant, and a run is counted
+/// after its caller was let go). Wake-ups are the kernel's IPIs; a wake-up avoided is a request that found its core
+/// polling (P5).
 /// </summary>
 public sealed class CoreSetStatistics
 {
