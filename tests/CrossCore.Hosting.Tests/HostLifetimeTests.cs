@@ -28,8 +28,7 @@ public sealed class HostLifetimeTests
 
         // Pending work: core 1 is held, posted calls and a deferred work queue up behind it just before the stop.
         const int posted = 1000;
-        var gate = new StrongBox<int>();
-        Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<int>>(Wait.Hold, gate)));
+        var gate = Wait.BlockCore(set, 1);
         for (var i = 0; i < posted; i++)
         {
             Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<long>>(Wait.Count, counter)));
@@ -62,8 +61,7 @@ public sealed class HostLifetimeTests
         await host.StartAsync();
         var set = host.Services.GetRequiredService<CoreSet>();
 
-        var gate = new StrongBox<int>();
-        Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<int>>(Wait.Hold, gate)));
+        var gate = Wait.BlockCore(set, 1);
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<long>>(Wait.Count, counter)));

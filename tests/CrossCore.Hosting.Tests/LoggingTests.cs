@@ -35,12 +35,20 @@ public sealed class LoggingTests
         Assert.Equal(2, started.Fields["CoreCount"]);
 
         // A waiting call queued behind a function that holds core 1: reported stuck, then unstuck.
-        var gate = new StrongBox<int>();
+        // The call is made only once Hold runs: made before, it could run first (a waiting call may overtake a posted
+        // one, through a sender lane or to the front of a batch) and nothing would be stuck.
+        var gate = Wait.BlockCore(set, 1);
         var counter = new StrongBox<long>();
-        Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<int>>(Wait.Hold, gate)));
         var caller = Task.Factory.StartNew(() => set.Invoke(1, Wait.Count, counter), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        Wait.Until(() => logs.Entries.Any(e => e.EventId.Name == "StuckCall"), "a stuck-call log entry");
-        Wait.Open(gate);
+        try
+        {
+            Wait.Until(() => logs.Entries.Any(e => e.EventId.Name == "StuckCall"), "a stuck-call log entry");
+        }
+        finally
+        {
+            Wait.Open(gate); // also on failure: the host's disposal would wait for core 1 forever
+        }
+
         await Wait.For(caller, "the released call");
         Wait.Until(() => logs.Entries.Any(e => e.EventId.Name == "Unstuck"), "the unstuck log entry");
 
