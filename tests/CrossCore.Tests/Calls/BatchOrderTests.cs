@@ -11,7 +11,7 @@ public sealed class BatchOrderTests
         using var set = Sets.Create(2);
         var core = set.GetCoreUnchecked(1);
         var order = new List<string>();
-        var gate = Gate.BlockCore(set, 1); // the core is inside a function: everything below lands in one batch
+        using var gate = Gate.BlockCore(set, 1); // the core is inside a function: everything below lands in one batch
 
         var descriptors = Enumerable.Range(0, 5).Select(i => new CallDescriptor<int>(n => order.Add($"async{n}"), i)).ToArray();
         Assert.Equal(CallResult.Ok, set.TryPost(1, descriptors[0]));
@@ -36,7 +36,7 @@ public sealed class BatchOrderTests
         // A descriptor (or a pooled entry) that sits idle after its run must not keep the entries queued behind it
         // alive, and through them their states and sets (seen in the soak: disposed sets held by pooled entries).
         using var set = Sets.Create(2);
-        var gate = Gate.BlockCore(set, 1); // one batch: both below are detached together, first linked to second
+        using var gate = Gate.BlockCore(set, 1); // one batch: both below are detached together, first linked to second
         var first = new CallDescriptor<int>(static _ => { }, 0);
         var second = new CallDescriptor<int>(static _ => { }, 1);
         Assert.Equal(CallResult.Ok, set.TryPost(1, first));

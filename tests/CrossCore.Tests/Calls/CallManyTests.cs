@@ -55,7 +55,7 @@ public sealed class CallManyTests
         // The 2025 regression: "no wake-up needed" is not "no work queued". Core 1's inbox is made non-empty first,
         // so the many-call's push there sends no wake-up; it must still wait for core 1 to run the function.
         using var set = Sets.Create(3);
-        var gate = Gate.BlockCore(set, 1);
+        using var gate = Gate.BlockCore(set, 1);
         var filler = new CallDescriptor<int>(static _ => { }, 0);
         Assert.Equal(CallResult.Ok, set.TryPost(1, filler)); // inbox now non-empty: the next push owes no wake-up
         var finished = false;
@@ -102,7 +102,7 @@ public sealed class CallManyTests
     public void C4_InvokeAny_from_outside_prefers_an_idle_core_over_a_busy_one()
     {
         using var set = Sets.Create(3);
-        var gate = Gate.BlockCore(set, 0);
+        using var gate = Gate.BlockCore(set, 0);
         Assert.Equal(2, set.InvokeAny(CoreMask.Of(0, 2), static (_, _) => { }, 0));
         gate.Open();
     }

@@ -9,7 +9,7 @@ public sealed class DisposeTests
     public void C9_dispose_with_queued_work_runs_all_of_it_and_releases_waiters()
     {
         var set = Sets.Create(2);
-        var gate = Gate.BlockCore(set, 1);
+        using var gate = Gate.BlockCore(set, 1);
         var ran = new int[4];
         var descriptors = Enumerable.Range(0, 500).Select(_ => new CallDescriptor<int[]>(static r => Interlocked.Increment(ref r[0]), ran)).ToArray();
         foreach (var d in descriptors)

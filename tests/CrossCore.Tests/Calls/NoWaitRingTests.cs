@@ -123,8 +123,8 @@ public sealed class NoWaitRingTests
         var reports = new ConcurrentQueue<StuckCallReport>();
         using var set = RingSet(ring, reports);
         var log = new RunLog(ring + 2);
-        var outer = Gate.BlockCore(set, 1); // core 1 runs nothing else until this opens: what is posted stays queued
-        var inner = new Gate();
+        using var outer = Gate.BlockCore(set, 1); // core 1 runs nothing else until this opens: what is posted stays queued
+        using var inner = new Gate();
         try
         {
             var posted = 0;
@@ -182,7 +182,7 @@ public sealed class NoWaitRingTests
         using var set = RingSet(Ring, reports);
         var waiting = new RunLog(Ring + 1); // sender A: a full ring, then one more post that waits
         var refused = new RunLog(Ring + 1); // sender B: a full ring, then one post after the core went offline
-        var outer = Gate.BlockCore(set, 1);
+        using var outer = Gate.BlockCore(set, 1);
         try
         {
             var postedA = 0;
@@ -259,7 +259,7 @@ public sealed class NoWaitRingTests
         var reports = new ConcurrentQueue<StuckCallReport>();
         using var set = RingSet(Ring, reports);
         var log = new RunLog(Ring + 1);
-        var outer = Gate.BlockCore(set, 1);
+        using var outer = Gate.BlockCore(set, 1);
         try
         {
             var resumeA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -81,7 +81,7 @@ public sealed class IdleTests
     public void P5_a_burst_into_a_busy_core_is_one_batch_with_at_most_one_wake_up()
     {
         using var set = Sets.Create(2, poll: TimeSpan.Zero);
-        var gate = Gate.BlockCore(set, 1);
+        using var gate = Gate.BlockCore(set, 1);
         var before = set.GetStatistics();
         var ran = new long[1];
         // Distinct descriptors: no-wait CallSingle would reuse this thread's one descriptor and wait for it (C1).

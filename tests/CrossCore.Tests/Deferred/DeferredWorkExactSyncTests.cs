@@ -5,19 +5,22 @@ namespace CrossCore.Tests.Deferred;
 /// <summary>C7: IsBusy and Sync() are exact when two runs of one work overlap on two cores.</summary>
 public sealed class DeferredWorkExactSyncTests
 {
-    private sealed class Probe
+    /// <summary>Disposing opens the gate: a failed assertion must not leave core 1 held (the set's Dispose would wait for it).</summary>
+    private sealed class Probe : IDisposable
     {
         public readonly Gate FirstRun = new();
         public int Started;
         public int Finished;
         public volatile bool FirstFinished;
+
+        public void Dispose() => FirstRun.Dispose();
     }
 
     [Fact]
     public void C7_a_second_run_finishing_on_another_core_leaves_the_work_busy_until_the_first_run_ends()
     {
         using var set = Sets.Create(3, poll: TimeSpan.Zero);
-        var probe = new Probe();
+        using var probe = new Probe();
         var work = new DeferredWork<Probe>(set, static p =>
         {
             if (Interlocked.Increment(ref p.Started) == 1)
@@ -29,14 +32,7 @@ public sealed class DeferredWorkExactSyncTests
             Interlocked.Increment(ref p.Finished);
         }, probe);
 
-        try
-        {
-            Run(set, probe, work);
-        }
-        finally
-        {
-            probe.FirstRun.Open(); // a failed assertion must not leave core 1 held (Dispose would wait for it)
-        }
+        Run(set, probe, work);
     }
 
     private static void Run(CoreSet set, Probe probe, DeferredWork<Probe> work)

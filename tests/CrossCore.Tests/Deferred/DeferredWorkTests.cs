@@ -35,7 +35,7 @@ public sealed class DeferredWorkTests
         using var set = Sets.Create(2);
         var probe = new Probe();
         var work = Work(set, probe);
-        var gate = Gate.BlockCore(set, 1); // the work stays pending behind the gate
+        using var gate = Gate.BlockCore(set, 1); // the work stays pending behind the gate
         var results = Enumerable.Range(0, 100).Select(i =>
         {
             probe.Datum = i;
@@ -82,7 +82,7 @@ public sealed class DeferredWorkTests
     private static (int Runs, int LastSeen, QueueResult Second) ReplaySeed2()
     {
         using var set = Sets.Create(2);
-        var gate = new Gate();
+        using var gate = new Gate();
         var probe = new Probe { Gate = gate, Datum = 1 };
         var work = Work(set, probe);
         Assert.Equal(QueueResult.Queued, work.QueueOn(1));
@@ -158,7 +158,7 @@ public sealed class DeferredWorkTests
     public void C7_Sync_waits_for_a_running_function_and_returns_at_once_when_idle()
     {
         using var set = Sets.Create(2);
-        var gate = new Gate();
+        using var gate = new Gate();
         var probe = new Probe { Gate = gate };
         var work = Work(set, probe);
         work.Sync(); // idle: immediate

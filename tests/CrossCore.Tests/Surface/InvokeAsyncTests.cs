@@ -77,7 +77,7 @@ public sealed class InvokeAsyncTests
     {
         using var set = Sets.Create(2);
         var ran = new int[1];
-        var gate = Gate.BlockCore(set, 1); // everything queued to core 1 now waits behind the gate
+        using var gate = Gate.BlockCore(set, 1); // everything queued to core 1 now waits behind the gate
         using var cts = new CancellationTokenSource();
         var pending = set.InvokeAsync(1, static r => Interlocked.Increment(ref r[0]), ran, cts.Token).AsTask();
         Assert.False(pending.IsCompleted);
@@ -112,7 +112,7 @@ public sealed class InvokeAsyncTests
     public async Task C12_once_started_a_call_completes_with_its_outcome_even_if_cancelled_meanwhile()
     {
         using var set = Sets.Create(2);
-        var inside = new Gate();
+        using var inside = new Gate();
         using var cts = new CancellationTokenSource();
         var task = set.InvokeAsync(1, static g => { g.Hold(); return 42; }, inside, cts.Token).AsTask();
         Wait.Until(() => inside.Entered, "the function to start");
@@ -162,7 +162,7 @@ public sealed class InvokeAsyncTests
     public async Task Section6_a_second_await_of_the_same_ValueTask_throws_and_does_not_corrupt_the_pool()
     {
         using var set = Sets.Create(2);
-        var gate = Gate.BlockCore(set, 1);
+        using var gate = Gate.BlockCore(set, 1);
         var task = set.InvokeAsync(1, static x => x * 3, 5);
         gate.Open();
         Assert.Equal(15, await task);

@@ -50,7 +50,7 @@ public sealed class ManyCallTests
     {
         var set = Sets.Create(4);
         var runs = new int[4];
-        var gate = Gate.BlockCore(set, 0); // core 0 cannot run anything: a call queued to it stays queued
+        using var gate = Gate.BlockCore(set, 0); // core 0 cannot run anything: a call queued to it stays queued
         Exception? error = null;
         try
         {
@@ -102,8 +102,8 @@ public sealed class ManyCallTests
     {
         using var set = Sets.Create(3);
         var runs = new int[3];
-        var gate1 = Gate.BlockCore(set, 1);
-        var gate2 = Gate.BlockCore(set, 2);
+        using var gate1 = Gate.BlockCore(set, 1);
+        using var gate2 = Gate.BlockCore(set, 2);
         using var cts = new CancellationTokenSource();
         var task = set.InvokeManyAsync(CoreMask.Of(1, 2), static (core, r) => Interlocked.Increment(ref r[core]), runs, cancellationToken: cts.Token).AsTask();
         cts.Cancel();

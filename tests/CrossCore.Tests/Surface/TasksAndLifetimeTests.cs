@@ -24,7 +24,7 @@ public sealed class TasksAndLifetimeTests
     {
         using var set = Sets.Create(2);
         var ran = 0;
-        var gate = Gate.BlockCore(set, 1);
+        using var gate = Gate.BlockCore(set, 1);
         using var cts = new CancellationTokenSource();
         var task = set.RunAsync(1, () => ran++, cts.Token);
         cts.Cancel();
@@ -57,7 +57,7 @@ public sealed class TasksAndLifetimeTests
     {
         using var set = Sets.Create(2);
         var runs = new int[1];
-        var gate = Gate.BlockCore(set, 1);
+        using var gate = Gate.BlockCore(set, 1);
         set.Post(1, static r => Interlocked.Increment(ref r[0]), runs);
         var offline = set.TakeOfflineAsync(1);
         Assert.False(offline.IsCompleted);
@@ -74,7 +74,7 @@ public sealed class TasksAndLifetimeTests
     {
         var set = Sets.Create(3);
         var runs = new int[1];
-        var gate = Gate.BlockCore(set, 2);
+        using var gate = Gate.BlockCore(set, 2);
         for (var i = 0; i < 100; i++)
         {
             set.Post(i % 2, static r => Interlocked.Increment(ref r[0]), runs); // cores 0 and 1 run them as they come
