@@ -28,7 +28,7 @@ public sealed class HostLifetimeTests
 
         // Pending work: core 1 is held, posted calls and a deferred work queue up behind it just before the stop.
         const int posted = 1000;
-        var gate = Wait.BlockCore(set, 1);
+        using var gate = CoreGate.BlockCore(set, 1); // after the host: opened before its disposal, also on failure
         for (var i = 0; i < posted; i++)
         {
             Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<long>>(Wait.Count, counter)));
@@ -38,7 +38,7 @@ public sealed class HostLifetimeTests
         Assert.Equal(QueueResult.Queued, work.QueueOn(1));
 
         var stop = host.StopAsync();
-        Wait.Open(gate);
+        gate.Open();
         await Wait.For(stop, "the host's stop");
 
         Assert.Equal(1 + posted + PostOnStop.Count, Interlocked.Read(ref counter.Value)); // nothing lost
@@ -57,11 +57,11 @@ public sealed class HostLifetimeTests
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
         var name = Wait.UniqueName("timeout");
         builder.Services.AddCoreSet(new CoreSetOptions { CoreCount = 2, Name = name, StuckCallTimeout = TimeSpan.Zero });
-        var host = builder.Build();
+        using var host = builder.Build(); // disposed below; the using disposes it on failure
         await host.StartAsync();
         var set = host.Services.GetRequiredService<CoreSet>();
 
-        var gate = Wait.BlockCore(set, 1);
+        using var gate = CoreGate.BlockCore(set, 1); // after the host: opened before its disposal, also on failure
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(CallResult.Ok, set.TryPost(1, new CallDescriptor<StrongBox<long>>(Wait.Count, counter)));
@@ -73,7 +73,7 @@ public sealed class HostLifetimeTests
         Assert.Equal(name, timedOut.Fields["Set"]);
         Assert.Equal(0, Interlocked.Read(ref counter.Value)); // still held
 
-        Wait.Open(gate);
+        gate.Open();
         await Wait.For(Task.Run(host.Dispose), "the host's disposal"); // the container's disposal waits for the drain
         Assert.Equal(10, Interlocked.Read(ref counter.Value));
     }

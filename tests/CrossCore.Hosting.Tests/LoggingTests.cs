@@ -37,17 +37,11 @@ public sealed class LoggingTests
         // A waiting call queued behind a function that holds core 1: reported stuck, then unstuck.
         // The call is made only once Hold runs: made before, it could run first (a waiting call may overtake a posted
         // one, through a sender lane or to the front of a batch) and nothing would be stuck.
-        var gate = Wait.BlockCore(set, 1);
+        using var gate = CoreGate.BlockCore(set, 1); // after the host: opened before its disposal, also on failure
         var counter = new StrongBox<long>();
         var caller = Task.Factory.StartNew(() => set.Invoke(1, Wait.Count, counter), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            Wait.Until(() => logs.Entries.Any(e => e.EventId.Name == "StuckCall"), "a stuck-call log entry");
-        }
-        finally
-        {
-            Wait.Open(gate); // also on failure: the host's disposal would wait for core 1 forever
-        }
+        Wait.Until(() => logs.Entries.Any(e => e.EventId.Name == "StuckCall"), "a stuck-call log entry");
+        gate.Open();
 
         await Wait.For(caller, "the released call");
         Wait.Until(() => logs.Entries.Any(e => e.EventId.Name == "Unstuck"), "the unstuck log entry");
@@ -59,7 +53,7 @@ public sealed class LoggingTests
         Assert.Equal(1, stuck.Fields["TargetCore"]);
         Assert.Equal(1, stuck.Fields["Sequence"]);
         Assert.Equal(TargetActivity.RunningOtherFunction, stuck.Fields["TargetActivity"]);
-        Assert.Equal("Wait.Hold", stuck.Fields["OtherFunction"]);
+        Assert.Equal("CoreGate.Hold", stuck.Fields["OtherFunction"]);
         Assert.Equal("Wait.Count", stuck.Fields["Function"]);
         Assert.True((double)stuck.Fields["WaitedMs"]! >= 100);
         var first = reports.First(r => !r.IsUnstuck); // the user's callback got the same report
