@@ -235,7 +235,8 @@ public sealed class TortureFaultTests
         var run = TortureRuns.RunCli(
             TimeSpan.FromSeconds(90),
             "--weights", "single=1", "--cores", "2", "--no-hotplug", "--iterations", "20000", "--seed", "6",
-            "--fault", "drop-async", "--stall-timeout", "2", "--stuck-timeout", "300", "--quiet");
+            "--fault", "drop-async", "--stall-timeout", "2", "--stuck-timeout", "300", "--quiet",
+            "--no-aligned-race"); // the park racer's gates are async entries too: one that took the drop hung only that racer, and the run passed
 
         Assert.True(run.ExitCode == 1, run.Output);
         Assert.Contains("violation hang", run.Output);
