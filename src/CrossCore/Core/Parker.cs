@@ -34,6 +34,11 @@ internal sealed partial class Parker
     private readonly object _gate = new();
     private bool _signalled;
 
+    // Guarded by _gate, like the signal: whether the owner is inside Monitor.Wait, and how many signals were sent. Read by
+    // the aligned wait race's verdict (src/CrossCore.Cli/Torture/AlignedWaitRace.cs); they cost nothing on a path that blocks.
+    private bool _blocked;
+    private int _signals;
+
     /// <summary>The current state (a racy snapshot for diagnostics and InvokeAny's load estimate).</summary>
     public int State => _state.Value; // plain: an int is read whole, and nothing decided on this snapshot needs ordering
 
@@ -76,7 +81,9 @@ internal sealed partial class Parker
         {
             if (!_signalled && timeoutMs != 0)
             {
+                _blocked = true;
                 Monitor.Wait(_gate, timeoutMs);
+                _blocked = false;
             }
 
             signalled = _signalled;
@@ -123,7 +130,35 @@ internal sealed partial class Parker
         lock (_gate)
         {
             _signalled = true;
+            _signals++;
             Monitor.Pulse(_gate);
+        }
+    }
+
+    /// <summary>How many signals were sent to this parker (wake-ups that were needed, and forced ones).</summary>
+    internal int SignalsSent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _signals;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True while the owner is blocked with no signal pending: nothing but a later signal or its timeout will end the
+    /// block. Once every producer that owed it a wake-up has finished its <see cref="Wake"/>, this is a lost wake-up.
+    /// </summary>
+    internal bool IsBlockedWithoutSignal
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _blocked && !_signalled;
+            }
         }
     }
 
@@ -138,4 +173,5 @@ internal sealed partial class Parker
         }
 
         return WakeResult.NotNeeded;
-    }}
+    }
+}

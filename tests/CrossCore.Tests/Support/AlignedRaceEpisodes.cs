@@ -63,15 +63,28 @@ internal static class AlignedRaceEpisodes
             return (jitter, random) => AlignedParkRace.Round(set, 1, log, jitter, random, s_never);
         }, pollDuration: TimeSpan.Zero, ParkRoundsPerEpisode);
 
+    /// <summary>
+    /// Runs the episodes of <see cref="AlignedWaitRace"/> (a zero poll duration: core 0's waiting call parks after its
+    /// short spin), of <see cref="ParkRoundsPerEpisode"/> rounds each (a round costs about 50 µs quiet), through the inbox
+    /// (<paramref name="senderLaneCount"/> 0) or a sender lane. Here core 0 is the caller, and the watcher shares its CPU
+    /// when pinned: it yields while it waits.
+    /// </summary>
+    public static Outcome RunWaitRace(int senderLaneCount) =>
+        Run(set =>
+        {
+            var race = new AlignedWaitRace(set, caller: 0, core: 1);
+            return (jitter, random) => race.Round(jitter, random, s_never);
+        }, pollDuration: TimeSpan.Zero, ParkRoundsPerEpisode, senderLaneCount);
+
     /// <summary>Runs the episodes; <paramref name="makeRound"/> makes the episode's round (jitter, random) on its set.</summary>
-    private static Outcome Run(Func<CoreSet, Func<int, Random, AlignedRaceRound>> makeRound, TimeSpan? pollDuration, int rounds)
+    private static Outcome Run(Func<CoreSet, Func<int, Random, AlignedRaceRound>> makeRound, TimeSpan? pollDuration, int rounds, int? senderLaneCount = null)
     {
         var total = default(Outcome);
         foreach (var (jitter, pinned) in s_episodes)
         {
             var episode = pinned && Environment.ProcessorCount >= 2
-                ? OnPinnedThread(() => Episode(makeRound, pollDuration, rounds, jitter, pinned: true))
-                : Episode(makeRound, pollDuration, rounds, jitter, pinned: false);
+                ? OnPinnedThread(() => Episode(makeRound, pollDuration, senderLaneCount, rounds, jitter, pinned: true))
+                : Episode(makeRound, pollDuration, senderLaneCount, rounds, jitter, pinned: false);
             total = new Outcome(total.Violations + episode.Violations, total.Obliged + episode.Obliged, total.Rounds + episode.Rounds, total.Episodes + 1);
             if (episode.Violations > 0)
             {
@@ -98,13 +111,14 @@ internal static class AlignedRaceEpisodes
     /// One episode on a fresh 2-core set. Pinned: core i on CPU i, the caller on CPU 0 (where core 0 parks unused), so
     /// the racing core and the caller never share a CPU; unpinned: wherever the scheduler puts them.
     /// </summary>
-    private static Outcome Episode(Func<CoreSet, Func<int, Random, AlignedRaceRound>> makeRound, TimeSpan? pollDuration, int rounds, int jitter, bool pinned)
+    private static Outcome Episode(Func<CoreSet, Func<int, Random, AlignedRaceRound>> makeRound, TimeSpan? pollDuration, int? senderLaneCount, int rounds, int jitter, bool pinned)
     {
         using var set = new CoreSet(new CoreSetOptions
         {
             CoreCount = 2,
             PinToHardwareCpus = pinned,
             PollDuration = pollDuration ?? s_defaults.PollDuration,
+            SenderLaneCount = senderLaneCount ?? s_defaults.SenderLaneCount,
             OnStuckCall = static _ => { },
             Name = "aligned race",
         });
