@@ -4,7 +4,7 @@ namespace CrossCore.Cli.Torture;
 
 /// <summary>
 /// The shared words of one core's wait race (<see cref="AlignedWaitRace"/>), each writer's on its own line: the
-/// watcher's go and the gate's delay, the caller's call and return, the core's gate entry, function run and mark.
+/// watcher's delay for the gate, the caller's call and return, the core's gate entry, function run and mark.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 384)]
 internal sealed class AlignedWaitRaceLog
