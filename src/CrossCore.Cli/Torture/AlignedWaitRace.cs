@@ -43,23 +43,13 @@ internal sealed class AlignedWaitRace
         _callerParker = set.GetCoreUnchecked(caller).Parker;
     }
 
-    /// <summary>The race's shared words (its round and delay, for reports).</summary>
-    public AlignedWaitRaceLog Log => _log;
-
-    /// <summary>
-    /// One round. <paramref name="jitter"/>: spin iterations added at random to the staircase's delay.
-    /// <paramref name="stop"/>: polled while the round waits for a core (a racer asked to end); the round is then skipped.
-    /// </summary>
-    public AlignedRaceRound Round(int jitter, Random random, Func<bool> stop)
+    /// <summary>One round. <paramref name="jitter"/>: spin iterations added at random to the staircase's delay.</summary>
+    public AlignedRaceRound Round(int jitter, Random random)
     {
         var log = _log;
         var round = ++log.Round;
         _set.Post(_core, static g => g.Log.HoldUntilCalled(g.Round), (Log: log, Round: round));
-        if (!SpinUntil(ref log.Entered, round, stop)) // the core runs the gate: it gets there
-        {
-            Volatile.Write(ref log.Calling, round); // release; lets a gate that still starts go on at once (no call was made this round)
-            return AlignedRaceRound.Skipped;
-        }
+        SpinUntil(ref log.Entered, round); // the core runs the gate: it gets there
 
         log.Wait = log.Delay + random.Next(jitter);
         // Task context: a waiting call is refused in handler context. The post of the task publishes Wait (the push's full fence).
@@ -73,23 +63,14 @@ internal sealed class AlignedWaitRace
                 call.GetAwaiter().GetResult(); // the call threw before its function ran: say why
             }
 
-            if (stop())
-            {
-                return AlignedRaceRound.Skipped;
-            }
-
             spin.SpinOnce(sleep1Threshold: -1);
         }
 
         // The mark runs after the call's Execute, so once it has run the core's release and its Parker.Wake are over.
         _set.Post(_core, static m => m.Log.Mark(m.Round), (Log: log, Round: round));
-        if (!SpinUntil(ref log.Marked, round, stop))
-        {
-            return AlignedRaceRound.Skipped;
-        }
+        SpinUntil(ref log.Marked, round);
 
         var violation = false;
-        var forced = 0;
         spin = default;
         while (Volatile.Read(ref log.Returned) != round) // acquire; pairs with the caller's release in Call
         {
@@ -100,12 +81,6 @@ internal sealed class AlignedWaitRace
             {
                 violation = true;
                 _callerParker.ForceWake(); // the rescue, so the round ends
-                forced = 1;
-            }
-
-            if (!violation && stop())
-            {
-                return AlignedRaceRound.Skipped;
             }
 
             spin.SpinOnce(sleep1Threshold: -1);
@@ -117,7 +92,7 @@ internal sealed class AlignedWaitRace
         }
 
         var step = 1 + (log.Delay >> 4);
-        if (_callerParker.SignalsSent - log.SignalsAtCall - forced > 0)
+        if (_callerParker.SignalsSent != log.SignalsAtCall)
         {
             log.Delay = Math.Max(0, log.Delay - step); // the core found the caller parked: release earlier
             return AlignedRaceRound.Accepted;
@@ -137,19 +112,12 @@ internal sealed class AlignedWaitRace
         Volatile.Write(ref log.Returned, round); // release: SignalsAtCall; pairs with the watcher's acquire reads in Round
     }
 
-    private static bool SpinUntil(ref int word, int round, Func<bool> stop)
+    private static void SpinUntil(ref int word, int round)
     {
         var spin = new SpinWait();
         while (Volatile.Read(ref word) != round) // acquire; pairs with the core's release in AlignedWaitRaceLog (Entered, Marked)
         {
-            if (stop())
-            {
-                return false;
-            }
-
             spin.SpinOnce(sleep1Threshold: -1); // yield, never sleep: a round lasts microseconds
         }
-
-        return true;
     }
 }

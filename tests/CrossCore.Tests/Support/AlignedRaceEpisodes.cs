@@ -73,7 +73,7 @@ internal static class AlignedRaceEpisodes
         Run(set =>
         {
             var race = new AlignedWaitRace(set, caller: 0, core: 1);
-            return (jitter, random) => race.Round(jitter, random, s_never);
+            return race.Round;
         }, pollDuration: TimeSpan.Zero, ParkRoundsPerEpisode, senderLaneCount);
 
     /// <summary>Runs the episodes; <paramref name="makeRound"/> makes the episode's round (jitter, random) on its set.</summary>
